@@ -1,8 +1,8 @@
 """netease-scraper: NetEase (163.com) article pages to clean text and metadata.
 
-    >>> from scraper import clean_html
-    >>> article = clean_html(open("page.html", "rb").read(), url="https://www.163.com/dy/article/XXXX.html")
-    >>> article.title, article.published_at, article.text
+>>> from scraper import clean_html
+>>> article = clean_html(open("page.html", "rb").read(), url="https://www.163.com/dy/article/XXXX.html")
+>>> article.title, article.published_at, article.text
 """
 
 from ._version import __version__

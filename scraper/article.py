@@ -70,5 +70,3 @@ class Article:
         kwargs["keywords"] = tuple(kwargs.get("keywords") or ())
         kwargs["images"] = tuple(Image(**im) for im in kwargs.get("images") or ())
         return cls(**kwargs)
-
-

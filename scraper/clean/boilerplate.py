@@ -1,0 +1,61 @@
+"""NetEase boilerplate as data: blocks to drop inside a body, and lines to drop from any output.
+
+Applies to template output and to the trafilatura fallback's output alike
+(see research/netease-structure.md §3 and gold-convention.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+__all__ = ["BODY_NOISE_SELECTOR", "is_boilerplate_line", "remove_noise"]
+
+# Blocks that sit inside a body container but are not article text.
+_BODY_NOISE = (
+    # share bars, report links, font-size controls
+    ".post_topshare_wrap", ".post_topshare", ".post_btmshare", ".post_share", ".share_box", ".post_top",
+    ".post_tie_top", ".post_jubao", ".post_size_ctrl", ".nt-wx2dcode-pop", ".to_hide", ".to_show",
+    # source/editor lines (read as metadata first), disclaimers
+    ".ep-source", ".ep-editor", ".post_author", ".post_statement", ".statement", ".article-footer",
+    # related lists, special tags, recommendations
+    ".related_article", ".related_special", ".special_tag", "pre[datatype]", ".post_recommend",
+    ".post_recommends", ".post_next", ".next",
+    # ads
+    ".gg200x300", ".at_item", ".right_ad_item", ".ad_hover_href", ".post_topad", "[adType]", ".common_ad_item",
+    ".gg300", ".ad_module", ".post_content_endad", ".ep-ad", ".ad",
+    # comments, video players' fallback, app prompts
+    "#post_comment_area", ".post_comment", ".tie-areas", ".js-open-app", ".s-tip", ".main-openApp",
+    ".video-list", ".vjs-control-bar", ".js-pay-wrap", ".unfold-wrap",
+    # editor's hidden notes
+    ".hidden", ".hide",
+)  # fmt: skip
+BODY_NOISE_SELECTOR = ", ".join(_BODY_NOISE)
+
+# Lines that are NetEase chrome wherever they appear (trafilatura output included).
+_LINE_PREFIXES = (
+    "特别声明：以上内容", "特别声明:以上内容", "Notice: The content above", "本文来源：", "本文来源:",
+    "责任编辑：", "责任编辑:", "（责任编辑：", "(责任编辑：", "(责任编辑:", "打开网易新闻", "下载网易新闻客户端",
+    "网友评论仅供其表达个人看法", "用微信扫码二维码", "分享至好友和朋友圈", "© 1997-", "©1997-",
+)  # fmt: skip
+_LINE_EXACT = frozenset(
+    {"举报", "分享至", "分享到", "分享到：", "阅读下一篇", "返回网易首页", "相关推荐", "热点推荐", "为您推荐",
+     "无障碍浏览", "进入关怀版", "延伸阅读", "猜你喜欢", "热门跟贴", "热搜", "回到顶部", "回到首页",
+     "加载更多新闻", "打开APP发贴", "T + -", "T+-", "打开网易新闻体验更佳", "查看精彩图片", "查看更多视频"}
+)  # fmt: skip
+_LINE_PATTERNS = re.compile(
+    r"^\d+\s*文章数\s*\d*\s*关注度|^往期回顾|^\d+\s*跟贴\s*\d*\s*参与|^网易公司版权所有|^\d+\s*篇文章\s*\d+\s*人关注"
+)
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """True for a paragraph that is NetEase chrome (disclaimer, source/editor line, share label ...)."""
+    return line in _LINE_EXACT or line.startswith(_LINE_PREFIXES) or bool(_LINE_PATTERNS.match(line))
+
+
+def remove_noise(body: LexborNode, extra_selector: str | None = None) -> None:
+    """Delete boilerplate blocks inside ``body`` (in place)."""
+    selector = BODY_NOISE_SELECTOR if not extra_selector else f"{BODY_NOISE_SELECTOR}, {extra_selector}"
+    for node in body.css(selector):
+        node.decompose()

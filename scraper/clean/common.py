@@ -1,0 +1,252 @@
+"""Shared field helpers: dates, labels, editor codes, titles, image URLs, the body walker."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from selectolax.lexbor import LexborNode
+
+from ..article import Image
+from .boilerplate import is_boilerplate_line
+
+__all__ = [
+    "after_label",
+    "collapse",
+    "images_from",
+    "paragraphs_from",
+    "parse_cn_datetime",
+    "strip_editor_code",
+    "strip_title_suffix",
+    "unwrap_image_url",
+]
+
+_DATETIME = re.compile(
+    r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(?:T|\s)?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
+)
+_OFFSET = re.compile(r"([+-]\d{2}):?(\d{2})$|Z$")
+# NetEase appends an internal code to editor names: 雷晓_NB26578, 王晓易_NE0011, 李曦_NN2587.
+_EDITOR_CODE = re.compile(r"[_＿]\s*[A-Z]{1,5}\d*[A-Z]*\d+[A-Z0-9]*$")
+# "_网易财经", "_网易新闻", "|关键词|关键词_网易政务", "_手机网易网", "-网易新闻"
+_TITLE_SUFFIX = re.compile(r"\s*(?:[|｜][^|｜]*)*[_\-—|｜]\s*(?:手机)?网易[^_\-|｜]{0,8}$")
+_TITLE_KEYWORD_TAIL = re.compile(r"(?:\s*\|[^|]*)+$")
+_PROXY_HOSTS = ("nimg.ws.126.net", "s.cimg.163.com", "nimg.126.net")
+
+_SKIP_TAGS = frozenset(
+    {"script", "style", "noscript", "iframe", "textarea", "select", "button", "input", "video", "audio",
+     "object", "embed", "svg", "template", "canvas", "head", "title", "map", "form"}
+)  # fmt: skip
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "section", "article", "header", "footer", "aside", "nav", "main", "blockquote", "pre",
+     "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody",
+     "tfoot", "tr", "caption", "figure", "figcaption", "center", "address", "hr", "details", "summary",
+     "fieldset", "legend", "body", "html", "text"}
+)  # fmt: skip
+_CELL_TAGS = frozenset({"td", "th"})
+
+
+def collapse(text: str) -> str:
+    """Collapse every run of whitespace (incl. U+3000 and nbsp) to one space and trim."""
+    return " ".join(text.split())
+
+
+def parse_cn_datetime(value: str | None) -> str | None:
+    """First date-time in ``value`` as ISO 8601 in Beijing time (``+08:00``), or None.
+
+    Accepts ``2025-10-16 20:02:18``, ``2025-10-16T20:02:18+08:00``, ``2019年05月17日 20:02``,
+    ``2019-05-17`` (midnight). An explicit offset other than +08:00 is converted.
+    """
+    if not value:
+        return None
+    m = _DATETIME.search(value)
+    if not m:
+        return None
+    year, month, day = int(m[1]), int(m[2]), int(m[3])
+    hour, minute, second = int(m[4] or 0), int(m[5] or 0), int(m[6] or 0)
+    if not (1990 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60):
+        return None
+    second = min(second, 59)
+    offset = _OFFSET.search(value[m.end() : m.end() + 12].strip())
+    if offset and "T" in value and offset.group(0) not in ("+08:00", "+0800"):
+        from datetime import datetime, timedelta, timezone
+
+        sign = 1
+        if offset.group(0) == "Z":
+            delta = timedelta(0)
+        else:
+            sign = 1 if offset.group(1).startswith("+") else -1
+            delta = timedelta(hours=abs(int(offset.group(1))), minutes=int(offset.group(2)))
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=timezone(sign * delta))
+        return moment.astimezone(timezone(timedelta(hours=8))).isoformat()
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}+08:00"
+
+
+def after_label(text: str | None, *labels: str, words: int = 1) -> str | None:
+    """The value after the first of ``labels`` (``来源``, ``责任编辑`` ...).
+
+    The value ends at whitespace (or after ``words`` space-separated words, for names such as
+    ``何苗 张梦洁``), a bracket, or a word that is itself a label (``作者：``).
+    """
+    if not text:
+        return None
+    token = r"[^\s:：()（）<>|｜]+"
+    more = rf"(?:\s(?!\S*[:：]){token}){{0,{max(0, words - 1)}}}"
+    for label in labels:
+        m = re.search(re.escape(label) + rf"\s*[:：]\s*({token}{more})", text)
+        if m:
+            return m.group(1).strip() or None
+    return None
+
+
+def strip_editor_code(name: str | None) -> str | None:
+    """``雷晓_NB26578`` → ``雷晓``; a bare code (``NF051``) is kept, since it is all the page gives."""
+    if not name:
+        return None
+    name = collapse(name).strip("()（） ")
+    stripped = _EDITOR_CODE.sub("", name).strip()
+    return stripped or name or None
+
+
+def strip_title_suffix(title: str | None) -> str | None:
+    """``标题_网易财经`` / ``标题|kw|kw_网易政务`` / ``标题_手机网易网`` → ``标题``."""
+    if not title:
+        return None
+    title = collapse(title)
+    stripped = _TITLE_SUFFIX.sub("", title)
+    if stripped != title:
+        stripped = _TITLE_KEYWORD_TAIL.sub("", stripped)
+    return stripped.strip() or title
+
+
+def unwrap_image_url(src: str | None, base_url: str | None = None) -> str | None:
+    """The real image URL: proxy wrappers (``nimg.ws.126.net/?url=...``) unwrapped, made absolute."""
+    if not src:
+        return None
+    src = src.strip()
+    if src.startswith("data:"):
+        return None
+    if src.startswith("//"):
+        src = "https:" + src
+    parts = urlsplit(src)
+    if parts.hostname in _PROXY_HOSTS:
+        inner = parse_qs(parts.query).get("url")
+        if inner and inner[0]:
+            src = inner[0] if "://" in inner[0] else "https://" + inner[0].lstrip("/")
+    if base_url and not urlsplit(src).scheme:
+        src = urljoin(base_url, src)
+    return src
+
+
+def _is_hidden(node: LexborNode) -> bool:
+    style = node.attributes.get("style")
+    return bool(style) and "display:none" in style.replace(" ", "").lower()
+
+
+def paragraphs_from(nodes: Iterable[LexborNode], *, newline_breaks: bool = False) -> list[str]:
+    """The body as paragraphs: block elements and ``<br>`` end a paragraph, table cells join with a space.
+
+    ``newline_breaks`` also ends a paragraph at a newline in the text (plain-text forum posts).
+    Empty paragraphs and NetEase boilerplate lines (see ``boilerplate.py``) are dropped.
+    """
+    lines: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        if buffer:
+            line = collapse("".join(buffer))
+            buffer.clear()
+            if line and not is_boilerplate_line(line):
+                lines.append(line)
+
+    def walk(node: LexborNode) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                text = child.text_content or ""
+                if newline_breaks and "\n" in text:
+                    first, *rest = text.split("\n")
+                    buffer.append(first)
+                    for part in rest:
+                        flush()
+                        buffer.append(part)
+                else:
+                    buffer.append(text)
+            elif tag in _SKIP_TAGS or tag is None or tag.startswith("-"):
+                continue
+            elif tag == "br":
+                flush()
+            elif tag in _BLOCK_TAGS:
+                if _is_hidden(child):
+                    continue
+                flush()
+                walk(child)
+                flush()
+            elif tag in _CELL_TAGS:
+                buffer.append(" ")
+                walk(child)
+                buffer.append(" ")
+            else:
+                walk(child)
+
+    for node in nodes:
+        flush()
+        walk(node)
+        flush()
+    return lines
+
+
+_PLACEHOLDER = re.compile(
+    r"(?:empty|blank|placeholder|loading|spacer|grey|lazy)\.(?:png|gif|jpg)|/1x1\.", re.I
+)
+_ICON = re.compile(r"logo|icon|avatar|/end_[a-z]+\.png|qrcode|erweima|share", re.I)
+
+
+def images_from(nodes: Iterable[LexborNode], base_url: str | None = None) -> list[Image]:
+    """Body images in order: real URL (``data-src`` over placeholder ``src``, proxies unwrapped), caption."""
+    images: list[Image] = []
+    seen: set[str] = set()
+    for node in nodes:
+        for img in node.css("img"):
+            attrs = img.attributes
+            raw = attrs.get("data-src") or attrs.get("data-original") or attrs.get("src")
+            if raw and _PLACEHOLDER.search(raw) and attrs.get("src") != raw:
+                raw = attrs.get("src")
+            src = unwrap_image_url(raw, base_url)
+            if not src or _PLACEHOLDER.search(src) or _ICON.search(src) or src in seen:
+                continue
+            seen.add(src)
+            images.append(Image(src=src, caption=_caption_of(img)))
+    return images
+
+
+def _caption_of(img: LexborNode) -> str | None:
+    """Text under an image: a figcaption, text beside it in its block, or a short centred next block."""
+    block = img.parent
+    while (
+        block is not None
+        and block.tag in ("a", "span", "strong", "b", "em", "i", "div")
+        and (block.tag != "div" or "s-wrap" in (block.attributes.get("class") or ""))
+    ):
+        block = block.parent
+    if block is None:
+        return None
+    if block.tag == "figure":
+        cap = block.css_first("figcaption")
+        text = collapse(cap.text()) if cap is not None else ""
+        return text or None
+    own = collapse(block.text())
+    if own and not is_boilerplate_line(own):
+        return own
+    nxt = block.next
+    while nxt is not None and nxt.tag in ("-text", "-comment") and not collapse(nxt.text_content or ""):
+        nxt = nxt.next
+    if nxt is None or nxt.tag != "p" or nxt.css_first("img") is not None:
+        return None
+    attrs = nxt.attributes
+    centred = "f_center" in (attrs.get("class") or "") or "center" in (attrs.get("style") or "")
+    text = collapse(nxt.text())
+    if centred and 0 < len(text) <= 80 and not is_boilerplate_line(text):
+        return text
+    return None

@@ -1,0 +1,114 @@
+"""The cleaning pipeline: decode -> parse once -> pick a template -> fields + body -> Article."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from ..article import Article
+from ..encoding import decode_html
+from ..errors import DecodeError, ParseError
+from .common import collapse, images_from, paragraphs_from
+from .fallback import fallback_paragraphs
+from .page import Page
+from .templates import TEMPLATES, Template
+
+__all__ = ["clean_html"]
+
+_GENERIC = Template()
+_NETEASE_MARKERS = re.compile(r"163\.com|126\.net|netease|网易", re.IGNORECASE)
+_NETEASE_HOSTS = ("163.com", "126.net", "netease.com")
+_DELETED_MARKERS = re.compile(
+    r"页面不存在|页面没有找到|文章已被?删除|内容已被?删除|该文章不存在|已被作者删除|404\s*Not\s*Found|网易-404|"
+    r"您访问的页面|sorry,?\s*the page"
+    , re.IGNORECASE,
+)  # fmt: skip
+_KEYWORD_SPLIT = re.compile(r"[,，;；|\s]+")
+
+
+def clean_html(html: bytes | str, url: str | None = None, *, charset: str | None = None) -> Article:
+    """Clean one NetEase article page into an :class:`~scraper.article.Article`.
+
+    ``html`` is the page as served (bytes, decoded here: HTTP ``charset``, meta, detection) or
+    text; ``url`` is the page's address when known. Raises :class:`~scraper.errors.DecodeError`
+    (``empty``, ``binary``, ``decode_error``) or :class:`~scraper.errors.ParseError`
+    (``not_netease``, ``deleted``, ``no_body``) when the input is not a cleanable article.
+    """
+    if isinstance(html, bytes):
+        text = decode_html(html, http_charset=charset)
+    elif not html.strip():
+        raise DecodeError("the input is empty", reason="empty")
+    else:
+        text = html
+    page = Page(text, url)
+    template = next((t for t in TEMPLATES if t.matches(page)), None)
+    if template is None:
+        return _clean_unknown_layout(page)
+    return _clean_with_template(page, template)
+
+
+def _clean_with_template(page: Page, template: Template) -> Article:
+    fields = _metadata(page, template)  # before the body is pruned: some metadata lives inside it
+    nodes = template.body_nodes(page)
+    for node in nodes:
+        template.prune(node)
+    paragraphs = paragraphs_from(nodes, newline_breaks=template.newline_breaks)
+    if not paragraphs:
+        _raise_no_body(page)
+    images = tuple(images_from(nodes, page.url))
+    return Article(template=template.name, text="\n".join(paragraphs), images=images, **fields)
+
+
+def _clean_unknown_layout(page: Page) -> Article:
+    host = (urlsplit(page.url).hostname or "") if page.url else ""
+    netease_url = host.endswith(_NETEASE_HOSTS)
+    if not netease_url and not _NETEASE_MARKERS.search(page.html):
+        raise ParseError("not a NetEase page (no 163.com/网易 markers)", reason="not_netease")
+    if _looks_deleted(page):
+        raise ParseError("the article was deleted or the page does not exist", reason="deleted")
+    paragraphs = fallback_paragraphs(page.html, page.url)
+    if not paragraphs:
+        _raise_no_body(page)
+    fields = _metadata(page, _GENERIC)
+    return Article(template="fallback", text="\n".join(paragraphs), **fields)
+
+
+def _raise_no_body(page: Page) -> None:
+    if _looks_deleted(page):
+        raise ParseError("the article was deleted or the page does not exist", reason="deleted")
+    raise ParseError("no article body found on the page", reason="no_body")
+
+
+def _looks_deleted(page: Page) -> bool:
+    visible = " ".join(filter(None, [page.title_tag, page.first_text("h1", ".error", "body")]))
+    return bool(_DELETED_MARKERS.search(visible[:3000]))
+
+
+def _metadata(page: Page, template: Template) -> dict[str, object]:
+    source, source_url = template.source(page)
+    docid = template.docid(page)
+    keywords_raw = page.meta.get("keywords") or page.attr("html", "data-keys") or ""
+    keywords = tuple(dict.fromkeys(k for k in _KEYWORD_SPLIT.split(keywords_raw) if k))
+    return {
+        "url": page.url,
+        "canonical_url": template.canonical_url(page) or _canonical_from(page.url, docid),
+        "docid": docid,
+        "title": template.title(page) or "",
+        "published_at": template.published_at(page),
+        "source": source,
+        "source_url": source_url,
+        "author": template.author(page),
+        "editor": template.editor(page),
+        "location": template.location(page),
+        "category": template.category(page),
+        "keywords": keywords,
+        "description": collapse(page.meta.get("description") or "") or None,
+    }
+
+
+def _canonical_from(url: str | None, docid: str | None) -> str | None:
+    if url and docid and docid in url:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}{parts.path}"
+    # The app share page answers for every docid, whatever the channel.
+    return f"https://c.m.163.com/news/a/{docid}.html" if docid else None

@@ -1,0 +1,118 @@
+"""What every template provides, with defaults that read standard NetEase metadata.
+
+A template reads top to bottom: named selectors, ``matches``, then one short method per field.
+Override only what the layout does differently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import ClassVar
+
+from selectolax.lexbor import LexborNode
+
+from ..boilerplate import remove_noise
+from ..common import after_label, collapse, parse_cn_datetime, strip_editor_code, strip_title_suffix
+from ..page import Page
+
+__all__ = ["DOCID", "Template"]
+
+DOCID = re.compile(r"(?<![A-Z0-9])([0-9A-V]{8}[0-9A-Z]{8})(?![A-Z0-9])")
+_DOCID_IN_URL = re.compile(r"/([A-Z0-9]{16})(?:_[A-Za-z0-9]+)?\.html")
+# The comment widget's config names the docid: "docId" : "ET4T16A00001875P" / threadId = "ATHCB6Q2002551G6"
+_TIE_DOCID = re.compile(r"""["']?(?:docId|threadId)["']?\s*[:=]\s*["']([A-Z0-9]{16})["']""")
+_CHANNEL_INFO = re.compile(r"<!--\s*channelInfo\s+(\{[^<>]*?\})\s*-->")
+_GENERIC_AUTHORS = frozenset({"网易", "网易新闻", "netease", "NetEase", "手机网易网"})
+
+
+class Template:
+    """Base template: generic NetEase metadata; subclasses name their selectors."""
+
+    name: ClassVar[str] = "base"
+    title_selectors: ClassVar[tuple[str, ...]] = ("h1",)
+    body_selectors: ClassVar[tuple[str, ...]] = ()
+    noise_selector: ClassVar[str | None] = None  # extra template-specific blocks to drop from the body
+    newline_breaks: ClassVar[bool] = False  # True for plain-text bodies where a newline ends a paragraph
+
+    def matches(self, page: Page) -> bool:
+        """True when this template's markers are on the page."""
+        return any(page.css_first(sel) is not None for sel in self.body_selectors)
+
+    # --- fields -----------------------------------------------------------------------------
+    def title(self, page: Page) -> str | None:
+        return page.first_text(*self.title_selectors) or strip_title_suffix(
+            page.meta.get("og:title") or page.title_tag
+        )
+
+    def published_at(self, page: Page) -> str | None:
+        return (
+            parse_cn_datetime(page.attr("html", "data-publishtime"))
+            or parse_cn_datetime(page.attr("[data-ptime]", "data-ptime"))
+            or parse_cn_datetime(page.meta.get("article:published_time"))
+            or parse_cn_datetime(page.meta.get("og:release_date"))
+        )
+
+    def source(self, page: Page) -> tuple[str | None, str | None]:
+        """(name, link) of the 来源."""
+        return None, None
+
+    def author(self, page: Page) -> str | None:
+        return None
+
+    def editor(self, page: Page) -> str | None:
+        return None
+
+    def location(self, page: Page) -> str | None:
+        return None
+
+    def category(self, page: Page) -> str | None:
+        if value := page.attr("html", "data-category"):
+            return value
+        if m := _CHANNEL_INFO.search(page.html):
+            try:
+                return json.loads(m.group(1)).get("name") or None
+            except ValueError:
+                pass
+        crumbs = [collapse(a.text()) for a in page.tree.css(".post_crumb a, .ep-crumb a, .nav_crumb a")]
+        return crumbs[1] if len(crumbs) > 1 else None
+
+    def docid(self, page: Page) -> str | None:
+        for value in (page.attr("[data-docid]", "data-docid"), page.attr("html", "data-id")):
+            if value and DOCID.fullmatch(value):
+                return value
+        for value in (page.url, page.attr('link[rel="canonical"]', "href"), page.meta.get("og:url")):
+            if value and (m := _DOCID_IN_URL.search(value)):
+                return m.group(1)
+        if m := _TIE_DOCID.search(page.html):
+            return m.group(1)
+        return None
+
+    def canonical_url(self, page: Page) -> str | None:
+        return page.attr('link[rel="canonical"]', "href") or page.meta.get("og:url") or None
+
+    def body_nodes(self, page: Page) -> list[LexborNode]:
+        """The container(s) holding the article body, in reading order."""
+        for selector in self.body_selectors:
+            node = page.css_first(selector)
+            if node is not None:
+                return [node]
+        return []
+
+    def prune(self, body: LexborNode) -> None:
+        """Delete boilerplate blocks inside a body node (in place)."""
+        remove_noise(body, self.noise_selector)
+
+    # --- helpers for subclasses --------------------------------------------------------------
+    @staticmethod
+    def labelled(text: str | None, *labels: str, words: int = 1) -> str | None:
+        return after_label(text, *labels, words=words)
+
+    @staticmethod
+    def editor_from(text: str | None) -> str | None:
+        return strip_editor_code(after_label(text, "责任编辑"))
+
+    @staticmethod
+    def real_author(name: str | None) -> str | None:
+        name = collapse(name or "")
+        return name if name and name not in _GENERIC_AUTHORS else None

@@ -1,0 +1,46 @@
+"""``pc-2014``: desktop articles of 2014-2021 (``post_content_main`` / ``#endText.post_text``)."""
+
+from __future__ import annotations
+
+from ..common import collapse, parse_cn_datetime
+from ..page import Page
+from .base import Template
+
+MAIN = ".post_content_main, #epContentLeft"
+TITLE = ("#epContentLeft h1", ".post_content_main h1")
+TIME_SOURCE = ".post_time_source"
+SOURCE_LINK = "#ne_article_source"
+SOURCE_LINE = ".ep-source .left, .ep-source"
+EDITOR = (".ep-editor", ".ep-source")
+BODY = ("#endText", ".post_text")
+
+
+class Pc2014(Template):
+    name = "pc-2014"
+    title_selectors = TITLE
+    body_selectors = BODY
+
+    def matches(self, page: Page) -> bool:
+        return page.css_first(".post_content_main") is not None and page.css_first(BODY[0]) is not None
+
+    def published_at(self, page: Page) -> str | None:
+        return parse_cn_datetime(page.attr("html", "data-publishtime")) or parse_cn_datetime(
+            page.first_text(TIME_SOURCE)
+        ) or super().published_at(page)  # fmt: skip
+
+    def source(self, page: Page) -> tuple[str | None, str | None]:
+        link = page.css_first(SOURCE_LINK)
+        if link is not None and (name := collapse(link.text())):
+            href = (link.attributes.get("href") or "").strip()
+            return name, href if href.startswith("http") and href != "http://#" else None
+        line = page.first_text(SOURCE_LINE) or page.first_text(TIME_SOURCE)
+        return self.labelled(line, "本文来源", "来源"), None
+
+    def author(self, page: Page) -> str | None:
+        return self.real_author(self.labelled(page.first_text(SOURCE_LINE), "作者", words=4))
+
+    def editor(self, page: Page) -> str | None:
+        for selector in EDITOR:
+            if editor := self.editor_from(page.first_text(selector)):
+                return editor
+        return None

@@ -1,0 +1,62 @@
+"""``pc-2021``: www.163.com news and 网易号 (dy) articles, 2021 on (``post_main`` / ``post_body``)."""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborNode
+
+from ..common import collapse, parse_cn_datetime
+from ..page import Page
+from .base import Template
+
+TITLE = "h1.post_title"
+INFO = ".post_info"
+SOURCE_LINK = ".post_info > a:not(.post_jubao)"
+SOURCE_LOCATION_ICON = '.post_info img[src*="ipLocation"]'
+AUTHOR_LINE = ".post_author"
+EDITOR_LINES = (".post_author", ".creative_statement")
+BODY = ".post_body"
+
+
+class Pc2021(Template):
+    name = "pc-2021"
+    title_selectors = (TITLE, ".post_main h1")
+    body_selectors = (BODY,)
+
+    def matches(self, page: Page) -> bool:
+        return page.css_first(".post_main") is not None and page.css_first(BODY) is not None
+
+    def published_at(self, page: Page) -> str | None:
+        return super().published_at(page) or parse_cn_datetime(page.first_text(INFO))
+
+    def source(self, page: Page) -> tuple[str | None, str | None]:
+        link = page.css_first(SOURCE_LINK)
+        if link is not None and (name := collapse(link.text())):
+            href = (link.attributes.get("href") or "").strip()
+            return name, href if href.startswith("http") else None
+        return self.labelled(page.first_text(INFO), "来源"), None
+
+    def author(self, page: Page) -> str | None:
+        return self.real_author(self.labelled(page.first_text(AUTHOR_LINE), "作者"))
+
+    def editor(self, page: Page) -> str | None:
+        for selector in EDITOR_LINES:
+            if editor := self.editor_from(page.first_text(selector)):
+                return editor
+        return None
+
+    def location(self, page: Page) -> str | None:
+        icon = page.css_first(SOURCE_LOCATION_ICON)
+        return _text_after(icon) if icon is not None else None
+
+
+def _text_after(node: LexborNode) -> str | None:
+    """The text node right after ``node`` (the IP属地 after its icon), stripped of dots and labels."""
+    sibling = node.next
+    while sibling is not None and sibling.tag == "-text" and not collapse(sibling.text_content or ""):
+        sibling = sibling.next
+    if sibling is None or sibling.tag != "-text":
+        return None
+    value = collapse(sibling.text_content or "").strip("·• ")
+    for label in ("IP属地：", "IP属地:", "发布于"):
+        value = value.removeprefix(label).strip()
+    return value or None
