@@ -40,6 +40,7 @@ _BINARY_MAGIC = (
     b"\x00\x00\x01\x00",
 )
 _SNIFF_BYTES = 4096
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])  # not \t \n \v \f \r
 # A few bad bytes (a page cut mid-character) are tolerated; more means a wrong guess.
 _MAX_BAD_BYTES = 8
 
@@ -62,7 +63,7 @@ def _looks_binary(head: bytes) -> bool:
         return True
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > len(head) // 20
 
 

@@ -30,7 +30,8 @@ _OFFSET = re.compile(r"([+-]\d{2}):?(\d{2})$|Z$")
 # NetEase appends an internal code to editor names: 雷晓_NB26578, 王晓易_NE0011, 李曦_NN2587.
 _EDITOR_CODE = re.compile(r"[_＿]\s*[A-Z]{1,5}\d*[A-Z]*\d+[A-Z0-9]*$")
 # "_网易财经", "_网易新闻", "|关键词|关键词_网易政务", "_手机网易网", "-网易新闻"
-_TITLE_SUFFIX = re.compile(r"\s*(?:[|｜][^|｜]*)*[_\-—|｜]\s*(?:手机)?网易[^_\-|｜]{0,8}$")
+# ASCII "|" separates keywords; a full-width "｜" belongs to the headline itself.
+_TITLE_SUFFIX = re.compile(r"\s*(?:\|[^|]*)*[_\-—|]\s*(?:手机)?网易[^_\-|]{0,8}$")
 _TITLE_KEYWORD_TAIL = re.compile(r"(?:\s*\|[^|]*)+$")
 _PROXY_HOSTS = ("nimg.ws.126.net", "s.cimg.163.com", "nimg.126.net")
 

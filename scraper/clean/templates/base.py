@@ -69,7 +69,7 @@ class Template:
     def category(self, page: Page) -> str | None:
         if value := page.attr("html", "data-category"):
             return value
-        if m := _CHANNEL_INFO.search(page.html):
+        if m := _search_near(_CHANNEL_INFO, page.html, "channelInfo"):
             try:
                 return json.loads(m.group(1)).get("name") or None
             except ValueError:
@@ -84,8 +84,9 @@ class Template:
         for value in (page.url, page.attr('link[rel="canonical"]', "href"), page.meta.get("og:url")):
             if value and (m := _DOCID_IN_URL.search(value)):
                 return m.group(1)
-        if m := _TIE_DOCID.search(page.html):
-            return m.group(1)
+        for anchor in ("docId", "threadId"):
+            if m := _search_near(_TIE_DOCID, page.html, anchor):
+                return m.group(1)
         return None
 
     def canonical_url(self, page: Page) -> str | None:
@@ -116,3 +117,16 @@ class Template:
     def real_author(name: str | None) -> str | None:
         name = collapse(name or "")
         return name if name and name not in _GENERIC_AUTHORS else None
+
+
+def _search_near(pattern: re.Pattern[str], text: str, anchor: str, window: int = 400) -> re.Match[str] | None:
+    """``pattern.search`` only around occurrences of a literal ``anchor``.
+
+    A regex scan of a whole 500 kB page costs more than the rest of the cleaning; ``str.find`` does not.
+    """
+    start = text.find(anchor)
+    while start != -1:
+        if m := pattern.search(text, max(0, start - 20), start + window):
+            return m
+        start = text.find(anchor, start + 1)
+    return None
