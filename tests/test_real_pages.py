@@ -11,8 +11,8 @@ import statistics
 from functools import cache
 
 import pytest
-
 from scoring import SHARED_PAGES, char_f1
+
 from scraper import Article, clean_html
 
 GOLD_FILES = sorted(SHARED_PAGES.glob("*.gold.json")) if SHARED_PAGES.is_dir() else []
