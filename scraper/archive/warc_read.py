@@ -1,0 +1,254 @@
+"""WARC files (plain or ``.warc.gz``, Common Crawl style) to NetEase page records.
+
+Every record of the file comes out as exactly one of:
+
+- :class:`WarcPage`   — a ``response`` record with HTTP 200, an HTML content type and a NetEase
+  target URI; carries the payload bytes, the WARC-Target-URI and the HTTP ``charset``;
+- :class:`WarcSkip`   — a well-formed record that is not such a page (``non_response``,
+  ``non_netease``, ``http_<status>``, ``non_html``);
+- :class:`WarcBroken` — a record that cannot be read (``truncated``, ``bad_header``, ``bad_gzip``,
+  ``bad_http``, ``bad_payload``, ``too_large``). Reading goes on with the next record.
+
+warcio parses the WARC and HTTP header blocks and undoes chunked/compressed HTTP payloads; the
+record framing is ours (see :mod:`.streams`) because warcio's ``ArchiveIterator`` hands back a
+truncated record as if it were whole, or drops it without a word when the gzip member is cut.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
+
+from ..config import MAX_BODY_BYTES, NETEASE_HOST_SUFFIXES
+from ..errors import ArchiveError
+from .streams import GZIP_MAGIC, GzipMemberStream, PlainStream, RecordStream
+
+__all__ = ["WarcBroken", "WarcPage", "WarcSkip", "is_warc_name", "read_warc", "sniff_warc"]
+
+WARC_VERSIONS = ["WARC/1.1", "WARC/1.0", "WARC/0.18", "WARC/0.17"]
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+MAX_LINE = 64 * 1024  # longest header line we accept
+MAX_HEADER_LINES = 512
+# HTTP headers sit inside the record block, so the block may exceed the page cap by this much.
+HTTP_HEADER_ROOM = 256 * 1024
+
+
+@dataclass(frozen=True)
+class WarcPage:
+    """An HTML page from a NetEase host, as it was served."""
+
+    offset: int
+    url: str
+    content: bytes
+    charset: str | None
+
+
+@dataclass(frozen=True)
+class WarcSkip:
+    """A readable record that is not a NetEase HTML page; ``reason`` says why."""
+
+    offset: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class WarcBroken:
+    """A record that could not be read; ``reason`` is a short code, ``message`` the details."""
+
+    offset: int
+    reason: str
+    message: str
+    url: str | None = None
+
+
+WarcItem = WarcPage | WarcSkip | WarcBroken
+
+
+def is_warc_name(path: Path) -> bool:
+    """True for ``*.warc`` and ``*.warc.gz`` (any case)."""
+    name = path.name.lower()
+    return name.endswith((".warc", ".warc.gz"))
+
+
+def sniff_warc(head: bytes) -> bool:
+    """True when the first bytes of a file (plain or gzip) look like a WARC record."""
+    if head.startswith(GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head, 16)
+        except zlib.error:
+            return False
+    return head.startswith(b"WARC/")
+
+
+def read_warc(path: Path, *, max_bytes: int = MAX_BODY_BYTES) -> Iterator[WarcItem]:
+    """Read every record of the WARC file at ``path`` (compression detected from the bytes).
+
+    Pages larger than ``max_bytes`` become ``too_large`` failures without being held in memory.
+    Raises ``OSError`` only when the file cannot be opened.
+    """
+    with open(path, "rb") as raw:
+        gz = raw.read(len(GZIP_MAGIC)) == GZIP_MAGIC
+        raw.seek(0)
+        stream: RecordStream = GzipMemberStream(raw) if gz else PlainStream(raw)
+        yield from _records(stream, max_bytes)
+
+
+def _records(stream: RecordStream, max_bytes: int) -> Iterator[WarcItem]:
+    pending: bytes | None = None  # a version line found while resynchronising
+    offset = 0
+    last = -1  # offset of the last record reported
+    while True:
+        try:
+            if pending is None:
+                offset = stream.record_offset()
+                line = stream.readline(MAX_LINE)
+            else:
+                line, pending = pending, None
+            if not line:
+                if stream.truncated and offset != last:  # cut inside a member before any record byte
+                    yield WarcBroken(offset, "truncated", "the file ends inside a gzip member")
+                return
+            last = offset
+            if not line.strip():
+                continue  # the blank lines that end every record
+            if not line.startswith(b"WARC/"):
+                yield WarcBroken(offset, "bad_header", "expected a WARC version line, found other bytes")
+                pending, offset = _next_version_line(stream)
+                continue
+            header = _read_header(stream, line)
+            if isinstance(header, tuple):
+                reason, message = header
+                yield WarcBroken(offset, reason, message)
+                if reason != "truncated":
+                    pending, offset = _next_version_line(stream)
+                continue
+            yield _read_block(stream, offset, header, max_bytes)
+        except ArchiveError as exc:  # corrupt gzip member: report it, go on at the next member
+            last = stream.error_offset
+            yield WarcBroken(last, exc.reason, str(exc))
+            if not stream.resync():
+                return
+
+
+def _next_version_line(stream: RecordStream) -> tuple[bytes | None, int]:
+    """Scan forward to the next line that starts a WARC record (after a framing error)."""
+    while True:
+        offset = stream.record_offset()
+        line = stream.readline(MAX_LINE)
+        if not line:
+            return None, offset
+        if line.rstrip(b"\r\n").decode("latin-1") in WARC_VERSIONS:
+            return line, offset
+
+
+def _read_header(stream: RecordStream, first: bytes) -> StatusAndHeaders | tuple[str, str]:
+    """The parsed WARC header, or ``(reason, message)`` when it cannot be read."""
+    lines = [first]
+    while True:
+        line = stream.readline(MAX_LINE)
+        if not line:
+            return "truncated", "the file ends inside a WARC header"
+        lines.append(line)
+        if not line.strip():
+            break
+        if not line.endswith(b"\n") and len(line) < MAX_LINE:
+            return "truncated", "the file ends inside a WARC header"
+        if len(lines) > MAX_HEADER_LINES or not line.endswith(b"\n"):
+            return "bad_header", "WARC header too long"
+    try:
+        parsed = StatusAndHeadersParser(WARC_VERSIONS).parse(io.BytesIO(b"".join(lines)))
+    except Exception as exc:  # warcio raises its own exception types and ValueError alike
+        return "bad_header", f"unreadable WARC header: {exc}"
+    length = parsed.get_header("Content-Length")
+    if length is None or not length.strip().isdigit():
+        return "bad_header", f"bad or missing Content-Length: {length!r}"
+    return parsed
+
+
+def _read_block(stream: RecordStream, offset: int, header: StatusAndHeaders, max_bytes: int) -> WarcItem:
+    length = int(header.get_header("Content-Length").strip())
+    rec_type = (header.get_header("WARC-Type") or "").strip().lower()
+    url = (header.get_header("WARC-Target-URI") or "").strip().strip("<>")  # WARC 1.1 drafts used <...>
+    skip = None
+    if rec_type != "response":
+        skip = "non_response"
+    elif not _is_netease(url):
+        skip = "non_netease"
+    if skip is not None:
+        if stream.skip(length) < length:
+            return WarcBroken(offset, "truncated", f"{rec_type} record cut short", url or None)
+        return WarcSkip(offset, skip)
+    keep = min(length, max_bytes + HTTP_HEADER_ROOM)
+    block = stream.read(keep)
+    if len(block) < keep or stream.skip(length - keep) < length - keep:
+        return WarcBroken(offset, "truncated", f"record has {len(block)} of {length} bytes", url)
+    return _page_from_block(offset, url, block, cut=keep < length, max_bytes=max_bytes)
+
+
+def _page_from_block(offset: int, url: str, block: bytes, *, cut: bool, max_bytes: int) -> WarcItem:
+    body = io.BytesIO(block)
+    try:
+        http = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/2.0"], verify=False).parse(
+            body
+        )
+        status = int(http.get_statuscode())
+    except Exception as exc:  # any unreadable status line or header block
+        return WarcBroken(offset, "bad_http", f"unreadable HTTP response header: {exc}", url)
+    if status != 200:
+        return WarcSkip(offset, f"http_{status}")
+    content_type = http.get_header("Content-Type") or ""
+    mime, _, params = content_type.partition(";")
+    if mime.strip() and mime.strip().lower() not in HTML_TYPES:
+        return WarcSkip(offset, "non_html")
+    if cut:
+        return WarcBroken(offset, "too_large", f"page is larger than {max_bytes} bytes", url)
+    try:
+        payload = _decoded_payload(http, body, max_bytes)
+    except Exception as exc:  # broken chunking or compression
+        return WarcBroken(offset, "bad_payload", f"cannot decode HTTP payload: {exc}", url)
+    if len(payload) > max_bytes:
+        return WarcBroken(offset, "too_large", f"page is larger than {max_bytes} bytes", url)
+    return WarcPage(offset, url, payload, _charset(params))
+
+
+def _decoded_payload(http: StatusAndHeaders, body: io.BytesIO, max_bytes: int) -> bytes:
+    """Undo ``Transfer-Encoding: chunked`` and ``Content-Encoding`` if the archive kept them."""
+    encoding = (http.get_header("Content-Encoding") or "").strip().lower() or None
+    if encoding == "identity" or (encoding and encoding not in BufferedReader.get_supported_decompressors()):
+        encoding = None
+    if (http.get_header("Transfer-Encoding") or "").strip().lower() == "chunked":
+        reader = ChunkedDataReader(body, raise_exceptions=True, decomp_type=encoding)
+    elif encoding:
+        reader = BufferedReader(body, decomp_type=encoding)
+    else:
+        return body.read()
+    out = bytearray()
+    while len(out) <= max_bytes:
+        piece = reader.read(64 * 1024)
+        if not piece:
+            break
+        out += piece
+    return bytes(out)
+
+
+def _charset(params: str) -> str | None:
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip("\"'") or None
+    return None
+
+
+def _is_netease(url: str) -> bool:
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:
+        return False
+    return any(host == s or host.endswith("." + s) for s in NETEASE_HOST_SUFFIXES)

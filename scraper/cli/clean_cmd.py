@@ -1,0 +1,360 @@
+"""``netease-scraper clean PATH...``: saved pages (files, folders, .gz, WARC, stdin) to articles.
+
+Pages are cleaned in input order, in this process (``--workers 1``) or in a pool of processes
+that never holds more than a few chunks of pages in flight, so a 10 GB WARC streams through.
+Articles go to the output in the chosen format; every input that fails becomes a failure record
+(origin, url, reason, message) and the run goes on. A summary line ends the run on stderr.
+
+Exit codes: 0 all pages cleaned, 1 some failed, 2 bad usage (a path that does not exist,
+``--url`` with more than one page, an output that cannot be opened).
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import multiprocessing
+import os
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..clean import clean_html
+from ..errors import ScraperError
+from ..sources import Failed, SavedPage, Skipped, SourceItem, input_kind, iter_sources, missing_paths
+from ..writers import FORMATS, ArticleWriter, FailureLog, open_writer
+from . import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
+
+NAME = "clean"
+HELP = "Clean saved NetEase pages (files, folders, .html.gz, .warc[.gz], - for stdin) into articles."
+
+CHUNK_PAGES = 16  # pages sent to a worker at once: amortises the inter-process round trip
+CHUNK_BYTES = 8 * 1024 * 1024  # ... unless they are big pages
+IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker: keeps workers busy, memory bounded
+FAILURES_SUFFIX = ".failures.jsonl"
+MAX_CRASHES_IN_A_ROW = 5  # then the workers cannot start at all; stop instead of blaming every page
+
+
+class WorkersFailed(RuntimeError):
+    """Worker processes die on every page (they cannot start, or the machine is out of memory)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one page: an article record, or a failure reason and message."""
+
+    origin: str
+    url: str | None
+    article: dict[str, Any] | None = None
+    reason: str | None = None
+    message: str = ""
+
+
+Result = Outcome | Skipped
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the ``clean`` options."""
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="page file, folder, .warc[.gz], or - (stdin)"
+    )
+    parser.add_argument("-o", "--output", default="-", metavar="FILE", help="output file (default: stdout)")
+    parser.add_argument(
+        "--format", choices=list(FORMATS), default="jsonl", help="output format (default jsonl)"
+    )
+    parser.add_argument("--url", help="the page's URL, when cleaning a single page")
+    parser.add_argument(
+        "--workers", type=_positive_int, default=1, metavar="N", help="processes cleaning pages (default 1)"
+    )
+    parser.add_argument(
+        "--failures",
+        metavar="FILE",
+        help=f"write failure records (JSON lines) here; default with -o OUT: OUT{FAILURES_SUFFIX}",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Clean every input; return the exit code."""
+    problem = _usage_problem(args)
+    if problem:
+        print(f"netease-scraper clean: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    with ExitStack() as stack:
+        try:
+            out = _open_output(args.output, stack)
+        except OSError as exc:
+            print(f"netease-scraper clean: error: cannot write {args.output}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        failures = _FailureSink(_failures_path(args), stack)
+        writer = open_writer(args.format, out)
+        tally = _Tally()
+        items = iter_sources(args.paths, url=args.url)
+        with _progress(sys.stderr.isatty()) as (show, say):
+            try:
+                for result in clean_items(items, workers=args.workers):
+                    _record(result, writer, failures, tally, say)
+                    show(tally)
+                writer.close()
+            except WorkersFailed as exc:
+                print(f"netease-scraper clean: error: {exc}", file=sys.stderr)
+                return EXIT_SOME_FAILED
+            except BrokenPipeError:  # `... | head`: the reader is gone, stop quietly
+                if out is sys.stdout:  # so the interpreter's final flush does not fail again
+                    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                print("netease-scraper clean: output closed early", file=sys.stderr)
+                return EXIT_SOME_FAILED
+    print(tally.summary(failures.path), file=sys.stderr)
+    return EXIT_SOME_FAILED if tally.failed else EXIT_OK
+
+
+# -- cleaning, in process or in a pool ---------------------------------------------------------
+
+
+def clean_page(page: SavedPage) -> Outcome:
+    """Clean one page; any error becomes a failure outcome (never raises)."""
+    try:
+        article = clean_html(page.content, url=page.url, charset=page.charset)
+    except ScraperError as exc:
+        return Outcome(page.origin, page.url, reason=exc.reason, message=str(exc))
+    except Exception as exc:  # a bug on one odd page must not stop a million-page run
+        return Outcome(page.origin, page.url, reason="internal_error", message=f"{type(exc).__name__}: {exc}")
+    return Outcome(page.origin, page.url, article=article.to_dict())
+
+
+def process_items(items: list[SourceItem]) -> list[Result]:
+    """Worker entry point: clean the pages of a chunk, pass skips and read failures through."""
+    out: list[Result] = []
+    for item in items:
+        if isinstance(item, SavedPage):
+            out.append(clean_page(item))
+        elif isinstance(item, Failed):
+            out.append(Outcome(item.origin, item.url, reason=item.reason, message=item.message))
+        else:
+            out.append(item)
+    return out
+
+
+def clean_items(
+    items: Iterable[SourceItem],
+    *,
+    workers: int = 1,
+    task: Callable[[list[SourceItem]], list[Result]] = process_items,
+) -> Iterator[Result]:
+    """Results for ``items``, in the same order; ``workers > 1`` cleans in a process pool.
+
+    ``task`` is what a worker runs on a chunk (a module-level function, so it pickles).
+    """
+    if workers <= 1:
+        for item in items:
+            yield from task([item])
+        return
+    pool = _Pool(workers, task)
+    window: deque[tuple[list[SourceItem], Future[list[Result]]]] = deque()
+    try:
+        for chunk in _chunks(items):
+            window.append((chunk, pool.submit(chunk)))
+            if len(window) >= workers * IN_FLIGHT_PER_WORKER:
+                yield from _collect(pool, window)
+        while window:
+            yield from _collect(pool, window)
+    finally:
+        pool.close()
+
+
+class _Pool:
+    """A process pool that can be replaced when a worker dies (segfault, OOM kill)."""
+
+    def __init__(self, workers: int, task: Callable[[list[SourceItem]], list[Result]]) -> None:
+        self._workers = workers
+        self._task = task
+        self._executor = self._start()
+        self.crashes_in_a_row = 0
+
+    def _start(self) -> ProcessPoolExecutor:
+        # forkserver/spawn, not fork: the parent runs threads (progress bar, pool manager).
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        return ProcessPoolExecutor(self._workers, mp_context=context)
+
+    def submit(self, chunk: list[SourceItem]) -> Future[list[Result]]:
+        return self._executor.submit(self._task, chunk)
+
+    def restart(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = self._start()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _collect(pool: _Pool, window: deque[tuple[list[SourceItem], Future[list[Result]]]]) -> list[Result]:
+    """Results of the oldest chunk in flight; after a worker death, find the page that killed it."""
+    chunk, future = window.popleft()
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        pool.restart()
+        results = [_isolated(pool, item) for item in chunk]
+        for i, (other, _) in enumerate(window):  # their futures died with the old pool
+            window[i] = (other, pool.submit(other))
+        return results
+
+
+def _isolated(pool: _Pool, item: SourceItem) -> Result:
+    try:
+        result = pool.submit([item]).result()[0]
+    except BrokenProcessPool:
+        pool.crashes_in_a_row += 1
+        if pool.crashes_in_a_row >= MAX_CRASHES_IN_A_ROW:
+            raise WorkersFailed("worker processes keep dying; see the errors above") from None
+        pool.restart()
+        origin, url = item.origin, getattr(item, "url", None)
+        return Outcome(origin, url, reason="worker_crashed", message="the worker process died on this page")
+    pool.crashes_in_a_row = 0
+    return result
+
+
+def _chunks(items: Iterable[SourceItem]) -> Iterator[list[SourceItem]]:
+    chunk: list[SourceItem] = []
+    size = 0
+    for item in items:
+        chunk.append(item)
+        size += len(item.content) if isinstance(item, SavedPage) else 0
+        if len(chunk) >= CHUNK_PAGES or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+# -- bookkeeping and output --------------------------------------------------------------------
+
+
+@dataclass
+class _Tally:
+    """Counts for the progress bar and the summary line."""
+
+    cleaned: int = 0
+    failed: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    started: float = field(default_factory=time.monotonic)
+
+    def brief(self) -> str:
+        return f"cleaned {self.cleaned}, failed {self.failed.total()}, skipped {self.skipped.total()}"
+
+    def summary(self, failures_path: str | None) -> str:
+        elapsed = time.monotonic() - self.started
+        line = (
+            f"cleaned {self.cleaned}, failed {self.failed.total()}{_by_reason(self.failed)}, "
+            f"skipped {self.skipped.total()}{_by_reason(self.skipped)} in {elapsed:.1f} s"
+        )
+        return line + (f"; failures in {failures_path}" if failures_path and self.failed else "")
+
+
+def _by_reason(counts: Counter[str]) -> str:
+    if not counts:
+        return ""
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return " (" + ", ".join(f"{reason}: {n}" for reason, n in ordered) + ")"
+
+
+class _FailureSink:
+    """Failure records go to a JSON-lines file (opened on the first failure) or, without one, to stderr."""
+
+    def __init__(self, path: str | None, stack: ExitStack) -> None:
+        self.path = path
+        self._stack = stack
+        self._log: FailureLog | None = None
+        if path:
+            Path(path).unlink(missing_ok=True)  # a stale file from an earlier run would mislead
+
+    def write(self, outcome: Outcome, say: Callable[[str], None]) -> None:
+        reason = outcome.reason or "error"
+        if not self.path:
+            say(f"failed: {outcome.origin}: {reason}: {outcome.message}")
+            return
+        if self._log is None:
+            stream = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the run's ExitStack
+            self._log = FailureLog(self._stack.enter_context(stream))
+        self._log.write(outcome.origin, outcome.url, reason, outcome.message)
+
+
+def _record(
+    result: Result, writer: ArticleWriter, failures: _FailureSink, tally: _Tally, say: Callable[[str], None]
+) -> None:
+    if isinstance(result, Skipped):
+        tally.skipped[result.reason] += 1
+    elif result.article is not None:
+        writer.write(result.article)
+        tally.cleaned += 1
+    else:
+        tally.failed[result.reason or "error"] += 1
+        failures.write(result, say)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[tuple[Callable[[_Tally], None], Callable[[str], None]]]:
+    """``(show, say)``: update the progress bar, print a line above it (plain stderr when off)."""
+    if not enabled:
+        yield (lambda tally: None), (lambda line: print(line, file=sys.stderr))
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("starting", total=None)
+        yield (
+            (lambda tally: bar.update(task, description=tally.brief())),
+            (lambda line: console.print(line, markup=False, highlight=False)),
+        )
+
+
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    missing = missing_paths(args.paths)
+    if missing:
+        return "no such file or folder: " + ", ".join(missing)
+    if args.paths.count("-") > 1:
+        return "stdin (-) can be given only once"
+    if args.url is not None and (len(args.paths) != 1 or input_kind(args.paths[0]) not in ("page", "stdin")):
+        return "--url needs exactly one page (a file or -), not several inputs, a folder or a WARC"
+    return None
+
+
+def _open_output(name: str, stack: ExitStack) -> TextIO:
+    if name == "-":
+        out = sys.stdout
+        encoding = getattr(out, "encoding", None) or "utf-8"
+        if codecs.lookup(encoding).name != "utf-8" and hasattr(out, "reconfigure"):
+            out.reconfigure(encoding="utf-8")  # Chinese text must not meet an ASCII locale
+        return out
+    return stack.enter_context(open(name, "w", encoding="utf-8", newline="\n"))
+
+
+def _failures_path(args: argparse.Namespace) -> str | None:
+    if args.failures:
+        return str(args.failures)
+    return args.output + FAILURES_SUFFIX if args.output != "-" else None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value

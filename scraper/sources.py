@@ -1,0 +1,207 @@
+"""Saved pages as input: CLI paths to a stream of :class:`SavedPage` (and what was not a page).
+
+A path is one of:
+
+- ``-``: the bytes of standard input, one page;
+- a folder: walked recursively in sorted order (hidden entries and symlinked folders skipped),
+  taking ``.html``/``.htm``/``.shtml`` (optionally ``.gz``) files and ``.warc``/``.warc.gz`` files;
+- a file: a page (gzip-compressed or not, whatever its name) or a WARC (by name, or by its first bytes).
+
+Each input gives items in input order: a :class:`SavedPage` to clean, a :class:`Skipped` for a
+WARC record that is not a NetEase HTML page, or a :class:`Failed` for something unreadable
+(``not_found``, ``read_error``, ``bad_gzip``, ``too_large`` and the WARC reasons of
+:mod:`scraper.archive.warc_read`). Nothing here raises for a bad input: failures are data.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import sys
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from .archive import WarcBroken, WarcPage, WarcSkip, is_warc_name, read_warc, sniff_warc
+from .config import MAX_BODY_BYTES
+
+__all__ = [
+    "PAGE_SUFFIXES",
+    "STDIN",
+    "Failed",
+    "SavedPage",
+    "Skipped",
+    "SourceItem",
+    "input_kind",
+    "iter_sources",
+    "missing_paths",
+    "walk_folder",
+]
+
+STDIN = "-"
+STDIN_ORIGIN = "<stdin>"
+PAGE_SUFFIXES = (".html", ".htm", ".shtml")
+_GZIP_MAGIC = b"\x1f\x8b"
+_SNIFF_BYTES = 64
+
+
+@dataclass(frozen=True)
+class SavedPage:
+    """One page to clean: where it came from, its bytes, and what is known about it."""
+
+    origin: str  # file path, ``<stdin>``, or ``path#offset`` for a WARC record
+    content: bytes
+    url: str | None = None
+    charset: str | None = None  # from the HTTP Content-Type header, when there was one
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A WARC record that is not a NetEase HTML page (``non_response``, ``non_html``, ``http_404``...)."""
+
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    """An input that could not be read as a page; ``reason`` is a short code, ``message`` the details."""
+
+    origin: str
+    reason: str
+    message: str
+    url: str | None = None
+
+
+SourceItem = SavedPage | Skipped | Failed
+
+
+def missing_paths(paths: Iterable[str]) -> list[str]:
+    """The paths (other than ``-``) that do not exist; the CLI treats them as a usage error."""
+    return [p for p in paths if p != STDIN and not os.path.exists(p)]
+
+
+def input_kind(raw: str) -> str:
+    """What a CLI path is: ``stdin``, ``folder``, ``warc`` or ``page``."""
+    if raw == STDIN:
+        return "stdin"
+    path = Path(raw)
+    if path.is_dir():
+        return "folder"
+    return "warc" if is_warc_name(path) or _sniffs_as_warc(path) else "page"
+
+
+def iter_sources(
+    paths: Iterable[str],
+    *,
+    url: str | None = None,
+    max_bytes: int = MAX_BODY_BYTES,
+    stdin: BinaryIO | None = None,
+) -> Iterator[SourceItem]:
+    """Every page (or skip/failure) of every path, in order.
+
+    ``url`` is attached to plain pages (the CLI allows it with a single page only); ``max_bytes``
+    caps one page (a larger one is a ``too_large`` failure, never read whole into memory);
+    ``stdin`` replaces ``sys.stdin.buffer`` for ``-``.
+    """
+    for raw in paths:
+        kind = input_kind(raw)
+        if kind == "stdin":
+            yield _page_from_stream(stdin or sys.stdin.buffer, STDIN_ORIGIN, url, max_bytes)
+        elif kind == "folder":
+            for found in walk_folder(Path(raw)):
+                yield from _from_file(found, url, max_bytes, is_warc_name(found))
+        else:
+            yield from _from_file(Path(raw), url, max_bytes, kind == "warc")
+
+
+def walk_folder(folder: Path) -> Iterator[Path]:
+    """Page and WARC files under ``folder``, recursively, sorted by name at each level."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return  # an unreadable sub-folder holds nothing we can read
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            yield from walk_folder(path)
+        elif entry.is_file() and (_is_page_name(path) or is_warc_name(path)):
+            yield path
+
+
+def _is_page_name(path: Path) -> bool:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return name.endswith(PAGE_SUFFIXES)
+
+
+def _sniffs_as_warc(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return sniff_warc(f.read(_SNIFF_BYTES))
+    except OSError:
+        return False  # reading it as a page reports the error
+
+
+def _from_file(path: Path, url: str | None, max_bytes: int, warc: bool) -> Iterator[SourceItem]:
+    origin = str(path)
+    if not warc:
+        try:
+            with open(path, "rb") as f:
+                yield _page_from_stream(f, origin, url, max_bytes)
+        except OSError as exc:
+            yield _os_failure(origin, exc)
+        return
+    try:
+        for item in read_warc(path, max_bytes=max_bytes):
+            where = f"{origin}#{item.offset}"
+            if isinstance(item, WarcPage):
+                yield SavedPage(where, item.content, url=item.url, charset=item.charset)
+            elif isinstance(item, WarcSkip):
+                yield Skipped(where, item.reason)
+            elif isinstance(item, WarcBroken):
+                yield Failed(where, item.reason, item.message, url=item.url)
+    except OSError as exc:
+        yield _os_failure(origin, exc)
+
+
+def _page_from_stream(stream: BinaryIO, origin: str, url: str | None, max_bytes: int) -> SavedPage | Failed:
+    """Read one page (gunzipping it when it starts with the gzip magic), at most ``max_bytes``."""
+    try:
+        head = stream.read(len(_GZIP_MAGIC))
+        if head == _GZIP_MAGIC:
+            data = _gunzip(head, stream, max_bytes + 1)
+        else:
+            data = head + stream.read(max_bytes + 1 - len(head))
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        return Failed(origin, "bad_gzip", f"cannot decompress: {exc}", url=url)
+    except OSError as exc:
+        return _os_failure(origin, exc, url)
+    if len(data) > max_bytes:
+        return Failed(origin, "too_large", f"page is larger than {max_bytes} bytes", url=url)
+    return SavedPage(origin, data, url=url)
+
+
+def _gunzip(head: bytes, stream: BinaryIO, limit: int) -> bytes:
+    """Decompress a gzip stream whose first bytes were already read, stopping after ``limit`` bytes."""
+    inflater = zlib.decompressobj(wbits=31)
+    out = bytearray()
+    pending = head + stream.read(64 * 1024)
+    while len(out) < limit:
+        out += inflater.decompress(pending, limit - len(out))
+        if inflater.eof:
+            break  # trailing members of a page file are ignored (never seen in practice)
+        pending = inflater.unconsumed_tail or stream.read(64 * 1024)
+        if not pending:
+            raise EOFError("compressed file ended before the end-of-stream marker")
+    return bytes(out)
+
+
+def _os_failure(origin: str, exc: OSError, url: str | None = None) -> Failed:
+    reason = "not_found" if isinstance(exc, FileNotFoundError) else "read_error"
+    return Failed(origin, reason, exc.strerror or str(exc), url=url)
