@@ -10,7 +10,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-__all__ = ["BODY_NOISE_SELECTOR", "is_boilerplate_line", "remove_noise"]
+__all__ = ["BODY_NOISE_SELECTOR", "PAGE_CHROME_SELECTOR", "is_boilerplate_line", "remove_noise"]
 
 # Blocks that sit inside a body container but are not article text.
 _BODY_NOISE = (
@@ -32,6 +32,15 @@ _BODY_NOISE = (
     ".hidden", ".hide",
 )  # fmt: skip
 BODY_NOISE_SELECTOR = ", ".join(_BODY_NOISE)
+
+# Page-level chrome around the article, removed before an unknown layout goes to trafilatura.
+_PAGE_CHROME = (
+    "#js_N_NTES_wrap", ".ntes_nav_wrap", "#js_N_nav", ".ntes-nav", ".ntes-quicknav", ".N-nav-channel",
+    ".N-nav-bottom", ".ntes_foot_link", ".post_crumb", ".ep-crumb", ".ep-keywords", ".mod-f14list", ".post_side", ".post_wemedia",
+    "#epContentRight", ".post_content_side", ".ep-title-2", "#js-epTabRank", ".colum_wrap", ".hot-search",
+    "section.recommend", "section.comment", ".floatMenu", ".post_next_post_wrap", "header", "footer", "nav",
+)  # fmt: skip
+PAGE_CHROME_SELECTOR = ", ".join(_PAGE_CHROME + _BODY_NOISE)
 
 # Lines that are NetEase chrome wherever they appear (trafilatura output included).
 _LINE_PREFIXES = (

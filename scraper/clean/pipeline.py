@@ -66,10 +66,10 @@ def _clean_unknown_layout(page: Page) -> Article:
         raise ParseError("not a NetEase page (no 163.com/网易 markers)", reason="not_netease")
     if _looks_deleted(page):
         raise ParseError("the article was deleted or the page does not exist", reason="deleted")
-    paragraphs = fallback_paragraphs(page.html, page.url)
+    fields = _metadata(page, _GENERIC)  # before the fallback prunes the tree
+    paragraphs = fallback_paragraphs(page)
     if not paragraphs:
         _raise_no_body(page)
-    fields = _metadata(page, _GENERIC)
     return Article(template="fallback", text="\n".join(paragraphs), **fields)
 
 
