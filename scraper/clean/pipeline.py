@@ -12,10 +12,11 @@ from .common import collapse, images_from, paragraphs_from
 from .fallback import fallback_paragraphs
 from .page import Page
 from .templates import TEMPLATES, Template
+from .templates.generic import Generic
 
 __all__ = ["clean_html"]
 
-_GENERIC = Template()
+_GENERIC = Generic()
 _NETEASE_MARKERS = re.compile(r"163\.com|126\.net|netease|网易", re.IGNORECASE)
 _NETEASE_HOSTS = ("163.com", "126.net", "netease.com")
 _DELETED_MARKERS = re.compile(

@@ -21,7 +21,10 @@ class Pc2014(Template):
     body_selectors = BODY
 
     def matches(self, page: Page) -> bool:
-        return page.css_first(".post_content_main") is not None and page.css_first(BODY[0]) is not None
+        has_frame = (
+            page.css_first(".post_content_main") is not None or page.css_first(TIME_SOURCE) is not None
+        )
+        return has_frame and page.css_first(BODY[0]) is not None
 
     def published_at(self, page: Page) -> str | None:
         return parse_cn_datetime(page.attr("html", "data-publishtime")) or parse_cn_datetime(
