@@ -29,6 +29,7 @@ from .config import MAX_BODY_BYTES
 
 __all__ = [
     "PAGE_SUFFIXES",
+    "SNIFF_BYTES",
     "STDIN",
     "Failed",
     "SavedPage",
@@ -44,7 +45,7 @@ STDIN = "-"
 STDIN_ORIGIN = "<stdin>"
 PAGE_SUFFIXES = (".html", ".htm", ".shtml")
 _GZIP_MAGIC = b"\x1f\x8b"
-_SNIFF_BYTES = 64
+SNIFF_BYTES = 16 * 1024  # a gzip member needs a few hundred bytes before it yields any output
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def _is_page_name(path: Path) -> bool:
 def _sniffs_as_warc(path: Path) -> bool:
     try:
         with open(path, "rb") as f:
-            return sniff_warc(f.read(_SNIFF_BYTES))
+            return sniff_warc(f.read(SNIFF_BYTES))
     except OSError:
         return False  # reading it as a page reports the error
 

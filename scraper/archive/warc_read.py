@@ -7,7 +7,8 @@ Every record of the file comes out as exactly one of:
 - :class:`WarcSkip`   — a well-formed record that is not such a page (``non_response``,
   ``non_netease``, ``http_<status>``, ``non_html``);
 - :class:`WarcBroken` — a record that cannot be read (``truncated``, ``bad_header``, ``bad_gzip``,
-  ``bad_http``, ``bad_payload``, ``too_large``). Reading goes on with the next record.
+  ``bad_http``, ``bad_payload``, ``too_large``; a record the crawler marked ``WARC-Truncated`` is
+  ``truncated`` too). Reading goes on with the next record.
 
 warcio parses the WARC and HTTP header blocks and undoes chunked/compressed HTTP payloads; the
 record framing is ours (see :mod:`.streams`) because warcio's ``ArchiveIterator`` hands back a
@@ -185,6 +186,13 @@ def _read_block(stream: RecordStream, offset: int, header: StatusAndHeaders, max
         if stream.skip(length) < length:
             return WarcBroken(offset, "truncated", f"{rec_type} record cut short", url or None)
         return WarcSkip(offset, skip)
+    if header.get_header("WARC-Truncated"):  # the crawler kept only part of the page
+        reason = header.get_header("WARC-Truncated")
+        if stream.skip(length) < length:
+            return WarcBroken(offset, "truncated", "record cut short", url)
+        return WarcBroken(
+            offset, "truncated", f"the crawler truncated this record (WARC-Truncated: {reason})", url
+        )
     keep = min(length, max_bytes + HTTP_HEADER_ROOM)
     block = stream.read(keep)
     if len(block) < keep or stream.skip(length - keep) < length - keep:
@@ -219,12 +227,16 @@ def _page_from_block(offset: int, url: str, block: bytes, *, cut: bool, max_byte
 
 
 def _decoded_payload(http: StatusAndHeaders, body: io.BytesIO, max_bytes: int) -> bytes:
-    """Undo ``Transfer-Encoding: chunked`` and ``Content-Encoding`` if the archive kept them."""
+    """Undo ``Transfer-Encoding: chunked`` and ``Content-Encoding`` if the archive kept them.
+
+    warcio is lenient here on purpose: a payload labelled chunked or gzip that is not (some WARC
+    writers store the decoded body but keep the header) is passed through as it is.
+    """
     encoding = (http.get_header("Content-Encoding") or "").strip().lower() or None
     if encoding == "identity" or (encoding and encoding not in BufferedReader.get_supported_decompressors()):
         encoding = None
     if (http.get_header("Transfer-Encoding") or "").strip().lower() == "chunked":
-        reader = ChunkedDataReader(body, raise_exceptions=True, decomp_type=encoding)
+        reader = ChunkedDataReader(body, decomp_type=encoding)
     elif encoding:
         reader = BufferedReader(body, decomp_type=encoding)
     else:
