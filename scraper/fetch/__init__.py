@@ -1,0 +1,24 @@
+"""Polite, retrying fetching of NetEase pages.
+
+``Fetcher.fetch(url)`` runs these layers, in this order (each its own module):
+
+1. ``hosts``     the URL's host is a NetEase domain or an ``--allow-host``         ``HostNotAllowed``
+2. ``retry``     tenacity loop around 3-6: timeouts, dropped connections and       (waits, ``Retry-After``)
+                 408/425/429/500/502/503/504 are retried with backoff + jitter
+3. ``robots``    robots.txt of each hop's origin allows it (unless ignored)         ``RobotsDisallowed``
+4. ``redirects`` followed by hand; each hop re-checked by 1 and 3; loops           ``TooManyRedirects``
+5. ``hostlimit`` per-host slot: in-flight cap, jittered spacing, 429/503 slow-down
+6. ``exchange``  one GET; body streamed under the size cap; httpx errors mapped    ``BodyTooLarge``,
+                 in ``errormap.map_httpx_errors``                                   ``FetchTimeout``, ...
+7. ``verify``    final status (403 ``Blocked``, 404 ``http_404``...), captcha page,
+                 docid of the page vs the docid asked for                          ``docid_mismatch``
+
+Only ``scraper.errors.FetchError`` subclasses come out, each with ``.reason``, ``.url`` and ``.attempts``.
+"""
+
+from .errormap import map_httpx_errors
+from .fetcher import Fetcher
+from .result import FetchResult
+from .retry import Backoff, parse_retry_after
+
+__all__ = ["Backoff", "FetchResult", "Fetcher", "map_httpx_errors", "parse_retry_after"]

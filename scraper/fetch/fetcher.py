@@ -1,0 +1,183 @@
+"""The ``Fetcher``: one ``httpx.AsyncClient`` behind the fetch policy layers (order in ``__init__``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from types import TracebackType
+
+import httpx
+
+from ..config import FetchOptions
+from ..errors import FetchError, RobotsDisallowed
+from .exchange import Exchange, get_once
+from .hostlimit import HostLimiter
+from .hosts import HostPolicy, host_key
+from .redirects import RedirectChain
+from .result import FetchResult, charset_from_content_type, utc_now_iso
+from .retry import DEFAULT_BACKOFF, Backoff, RetryableStatus, make_retrying, parse_retry_after
+from .robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsFile
+from .verify import check_docid, check_not_captcha, check_status
+
+__all__ = ["Fetcher"]
+
+HTTP2 = importlib.util.find_spec("h2") is not None  # httpx speaks HTTP/2 only with h2 installed
+DEADLINE_FACTOR = 3  # a whole exchange may take 3x the connect/read timeout (slow-drip bodies)
+SLOWDOWN_STATUSES = frozenset({429, 503})
+ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
+ACCEPT_LANGUAGE = "zh-CN,zh;q=0.9,en;q=0.5"
+
+
+class Fetcher:
+    """Fetches NetEase pages politely; use as ``async with Fetcher(options) as f: await f.fetch(url)``.
+
+    ``transport`` replaces the network (tests, ``httpx.MockTransport``); ``backoff`` tunes the waits
+    between retries and the 429/503 slow-down; ``rng`` makes jitter reproducible.
+    """
+
+    def __init__(
+        self,
+        options: FetchOptions | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        backoff: Backoff = DEFAULT_BACKOFF,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.options = options = options or FetchOptions()
+        self._backoff = backoff
+        self._rng = rng or random.Random()
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            proxy=options.proxy if transport is None else None,
+            http2=HTTP2 and transport is None,
+            follow_redirects=False,  # redirects.py follows them, checking each host
+            timeout=httpx.Timeout(
+                options.timeout, pool=None
+            ),  # waiting for a pooled connection is not slowness
+            limits=httpx.Limits(max_connections=2 * max(1, options.concurrency)),
+            headers={"User-Agent": options.user_agent, "Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE},
+        )
+        self._hosts = HostPolicy(options.allow_hosts)
+        self._limiter = HostLimiter(
+            per_host=options.per_host,
+            delay=options.delay,
+            concurrency=options.concurrency,
+            max_delay=backoff.max_host_delay,
+            min_penalty=backoff.base,
+            rng=self._rng,
+        )
+        self._robots = (
+            None if options.ignore_robots else RobotsCache(options.user_agent, self._download_robots)
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self._client.aclose()
+
+    def host_delay(self, host: str) -> float:
+        """The current delay between two requests to ``host`` (``host:port``), after slow-downs."""
+        return self._limiter.delay(host)
+
+    async def fetch(self, url: str, *, expect_docid: str | None = None) -> FetchResult:
+        """Fetch one page; raise a ``FetchError`` subclass when it is not an article page.
+
+        ``expect_docid``: the docid asked for; a page that is about another docid (a redirect to a home
+        page) fails with reason ``docid_mismatch``.
+        """
+        attempts = 0  # stays 0 when the URL is refused before any request
+        try:
+            self._hosts.check(url)
+            async for attempt in make_retrying(
+                retries=self.options.retries,
+                backoff=self._backoff,
+                max_retry_after=self.options.max_retry_after,
+                rng=self._rng,
+            ):
+                with attempt:
+                    attempts = attempt.retry_state.attempt_number
+                    final = await self._follow(url)
+                    check_status(
+                        final.status,
+                        url,
+                        retry_statuses=self.options.retry_statuses,
+                        retry_after=parse_retry_after(final.header("retry-after")),
+                    )
+            check_not_captcha(final.content, url)
+            check_docid(expect_docid, final.url, final.content, url)
+        except RetryableStatus as signal:  # retries spent on a retryable status
+            signal.error.attempts = attempts
+            raise signal.error from None
+        except FetchError as exc:
+            exc.attempts = attempts
+            raise
+        return FetchResult(
+            url=url,
+            final_url=final.url,
+            status=final.status,
+            headers=final.headers,
+            content=final.content,
+            charset=charset_from_content_type(final.header("content-type")),
+            fetched_at=utc_now_iso(),
+            attempts=attempts,
+            request_headers=final.request_headers,
+            http_version=final.http_version,
+        )
+
+    async def _follow(self, url: str) -> Exchange:
+        """One attempt: request ``url`` and follow its redirects; return the last exchange."""
+        chain = RedirectChain(url, max_redirects=self.options.max_redirects)
+        target: str | None = url
+        while target is not None:
+            parsed = self._hosts.check(target, asked=url)
+            await self._check_robots(parsed, asked=url)
+            host = host_key(parsed)
+            async with self._limiter.slot(host):
+                exchange = await self._get(parsed, asked=url, max_bytes=self.options.max_body_bytes)
+            self._pace(host, exchange)
+            target = chain.next_url(exchange)
+        return exchange
+
+    async def _get(self, url: httpx.URL, *, asked: str, max_bytes: int) -> Exchange:
+        deadline = DEADLINE_FACTOR * self.options.timeout
+        return await get_once(self._client, url, max_bytes=max_bytes, deadline=deadline, asked=asked)
+
+    def _pace(self, host: str, exchange: Exchange) -> None:
+        """Tell the limiter how the host is doing."""
+        if exchange.status in SLOWDOWN_STATUSES:
+            self._limiter.slow_down(host)
+            wait = parse_retry_after(exchange.header("retry-after"))
+            if wait is not None:
+                self._limiter.pause(host, min(wait, self.options.max_retry_after))
+        elif 200 <= exchange.status < 400:
+            self._limiter.recovered(host)
+
+    async def _check_robots(self, url: httpx.URL, *, asked: str) -> None:
+        if self._robots is None:
+            return
+        if not await self._robots.allowed(url):
+            raise RobotsDisallowed(f"robots.txt disallows {url}", url=asked)
+        delay = await self._robots.crawl_delay(url)
+        if delay:
+            self._limiter.set_floor(host_key(url), delay)
+
+    async def _download_robots(self, robots_url: str) -> RobotsFile:
+        """GET a robots.txt (redirects followed, host limiter respected); status 0 if unreachable."""
+        chain = RedirectChain(robots_url, max_redirects=5)  # RFC 9309: follow at least five
+        target: str | None = robots_url
+        try:
+            while target is not None:
+                parsed = httpx.URL(target)
+                async with self._limiter.slot(host_key(parsed)):
+                    exchange = await self._get(parsed, asked=robots_url, max_bytes=MAX_ROBOTS_BYTES)
+                target = chain.next_url(exchange)
+        except FetchError:
+            return RobotsFile(0)
+        return RobotsFile(exchange.status, exchange.content)

@@ -1,0 +1,50 @@
+"""Layer 1: which hosts may be requested at all (NetEase domains plus ``--allow-host`` entries)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import httpx
+
+from ..config import NETEASE_HOST_SUFFIXES
+from ..errors import FetchError, HostNotAllowed
+from ..urls import host_in
+
+__all__ = ["HostPolicy", "host_key"]
+
+
+def host_key(url: httpx.URL) -> str:
+    """``host`` or ``host:port``: the unit of politeness (limiter, robots cache)."""
+    return f"{url.host}:{url.port}" if url.port is not None else url.host
+
+
+class HostPolicy:
+    """Allows ``http(s)`` URLs on NetEase domains (``163.com``, ``netease.com``, ``126.net`` and their
+    subdomains) and on the extra hosts given (``host`` for any port, ``host:port`` for one)."""
+
+    def __init__(self, allow_hosts: Collection[str] = (), suffixes: Collection[str] = NETEASE_HOST_SUFFIXES):
+        self._allow = tuple(allow_hosts)
+        self._suffixes = tuple(suffixes)
+
+    def allowed(self, url: httpx.URL) -> bool:
+        """True if a request to ``url``'s host is allowed."""
+        host = url.host.rstrip(".")
+        if any(host == s or host.endswith("." + s) for s in self._suffixes):
+            return True
+        return host_in(host, url.port, self._allow)
+
+    def check(self, url: str, *, asked: str | None = None) -> httpx.URL:
+        """Parse ``url`` and return it, or raise ``FetchError(bad_url)`` / ``HostNotAllowed``.
+
+        ``asked`` is the URL originally asked for, when ``url`` is a redirect target.
+        """
+        try:
+            parsed = httpx.URL(url)
+        except (httpx.InvalidURL, TypeError, ValueError) as exc:
+            raise FetchError(f"not a URL: {url!r} ({exc})", url=asked or url, reason="bad_url") from None
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise FetchError(f"not an http(s) URL: {url!r}", url=asked or url, reason="bad_url")
+        if not self.allowed(parsed):
+            where = f" (redirected from {asked})" if asked and asked != url else ""
+            raise HostNotAllowed(f"host not allowed: {parsed.host}{where}", url=asked or url)
+        return parsed
