@@ -79,7 +79,9 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connections."""
+        """Close the connections (and give up robots.txt downloads still running)."""
+        if self._robots is not None:
+            self._robots.close()
         await self._client.aclose()
 
     def host_delay(self, host: str) -> float:

@@ -85,6 +85,11 @@ class RobotsCache:
             self._rules[origin] = task
         return await asyncio.shield(task)  # one caller cancelled must not cancel the shared download
 
+    def close(self) -> None:
+        """Cancel downloads still in progress (the ``Fetcher`` is closing)."""
+        for task in self._rules.values():
+            task.cancel()
+
     def _expired(self, task: asyncio.Task[_Rules]) -> bool:
         if not task.done():
             return False

@@ -1,0 +1,150 @@
+"""scraper.fetch.hostlimit: per-host cap, jittered spacing, 429/503 slow-down and recovery (fake clock)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+
+from scraper.fetch.hostlimit import HostLimiter
+
+
+class FakeTime:
+    """A clock that only moves when someone sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+def limiter(fake: FakeTime, **changes: float) -> HostLimiter:
+    kw = {"per_host": 2, "delay": 1.0, "concurrency": 8, "max_delay": 30.0, "min_penalty": 2.0, **changes}
+    return HostLimiter(
+        per_host=int(kw["per_host"]),
+        delay=kw["delay"],
+        concurrency=int(kw["concurrency"]),
+        max_delay=kw["max_delay"],
+        min_penalty=kw["min_penalty"],
+        clock=fake.clock,
+        sleep=fake.sleep,
+        rng=random.Random(7),
+    )
+
+
+def test_starts_are_spaced_by_the_jittered_delay() -> None:
+    fake = FakeTime()
+    lim = limiter(fake, per_host=4)
+    starts: list[float] = []
+
+    async def one() -> None:
+        async with lim.slot("www.163.com"):
+            starts.append(fake.now)
+
+    async def go() -> None:
+        for _ in range(5):
+            await one()
+
+    asyncio.run(go())
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert starts[0] == 0.0
+    assert all(0.5 <= gap <= 1.5 for gap in gaps), gaps
+    assert len(set(gaps)) > 1  # jittered, not a fixed beat
+
+
+def test_hosts_do_not_wait_for_each_other() -> None:
+    fake = FakeTime()
+    lim = limiter(fake, delay=10.0)
+
+    async def go() -> None:
+        for host in ("www.163.com", "m.163.com", "news.163.com"):
+            async with lim.slot(host):
+                pass
+
+    asyncio.run(go())
+    assert fake.sleeps == []
+
+
+def peaks(lim: HostLimiter, hosts: list[str]) -> tuple[dict[str, int], int]:
+    """Run one short task per entry of ``hosts``; return the peak in flight per host and overall."""
+    in_flight: dict[str, int] = {}
+    peak: dict[str, int] = {}
+    overall = [0, 0]
+
+    async def one(host: str) -> None:
+        async with lim.slot(host):
+            in_flight[host] = in_flight.get(host, 0) + 1
+            overall[0] += 1
+            peak[host] = max(peak.get(host, 0), in_flight[host])
+            overall[1] = max(overall[1], overall[0])
+            for _ in range(3):
+                await asyncio.sleep(0)
+            in_flight[host] -= 1
+            overall[0] -= 1
+
+    async def go() -> None:
+        await asyncio.gather(*(one(h) for h in hosts))
+
+    asyncio.run(go())
+    return peak, overall[1]
+
+
+def test_per_host_cap() -> None:
+    peak, overall = peaks(limiter(FakeTime(), delay=0.0, per_host=2, concurrency=8), ["a"] * 6 + ["b"] * 6)
+    assert peak == {"a": 2, "b": 2}
+    assert overall == 4
+
+
+def test_overall_cap() -> None:
+    _, overall = peaks(limiter(FakeTime(), delay=0.0, per_host=4, concurrency=3), ["a", "b", "c", "d"] * 3)
+    assert overall == 3
+
+
+def test_slow_down_doubles_and_is_capped_then_recovers() -> None:
+    lim = limiter(FakeTime(), delay=1.0, max_delay=5.0)
+    lim.slow_down("h")
+    assert lim.delay("h") == 2.0
+    lim.slow_down("h")
+    lim.slow_down("h")
+    assert lim.delay("h") == 5.0
+    lim.recovered("h")
+    assert lim.delay("h") == 3.0
+    for _ in range(20):
+        lim.recovered("h")
+    assert lim.delay("h") == 1.0
+    assert lim.delay("other") == 1.0
+
+
+def test_slow_down_from_zero_uses_the_minimum_penalty() -> None:
+    lim = limiter(FakeTime(), delay=0.0, min_penalty=2.0)
+    lim.slow_down("h")
+    assert lim.delay("h") == 2.0
+
+
+def test_pause_holds_the_next_request() -> None:
+    fake = FakeTime()
+    lim = limiter(fake, delay=0.0)
+    lim.pause("h", 7.0)
+
+    async def go() -> None:
+        async with lim.slot("h"):
+            pass
+
+    asyncio.run(go())
+    assert fake.sleeps == [7.0]
+
+
+def test_floor_from_crawl_delay() -> None:
+    lim = limiter(FakeTime(), delay=1.0, max_delay=30.0)
+    lim.set_floor("h", 5.0)
+    lim.recovered("h")
+    assert lim.delay("h") == 5.0
+    lim.set_floor("h", 1000.0)
+    assert lim.delay("h") == 30.0
