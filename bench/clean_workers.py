@@ -1,0 +1,123 @@
+"""Throughput of ``clean --workers N`` on a WARC: pages/s at 1 and 2 workers (issue 4 item 4).
+
+Builds, in a temporary folder, a ``.warc.gz`` made of ../shared/netease-pages repeated until
+there are at least ``--records`` response records (each with its request record, as Common Crawl
+writes them). The target URI is the gold file's ``url``, else a www.163.com URL built from its
+docid; the HTTP ``Content-Type`` charset is the one the page declares. Then it times, in this
+process, the same path the CLI takes (sources -> clean_items -> JSONL writer to /dev/null):
+
+- reading the WARC alone (no cleaning): what the WARC layer costs;
+- cleaning with 1 worker (in process) and with 2 workers (process pool).
+
+    python bench/clean_workers.py [--records 2000] [--workers 1,2] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from scraper.cli.clean_cmd import Outcome, clean_items
+from scraper.sources import SavedPage, iter_sources
+from scraper.writers import JsonlWriter
+
+PAGES = Path(__file__).resolve().parents[1] / ".." / "shared" / "netease-pages"
+DECLARED = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
+
+
+def page_specs(folder: Path) -> list[tuple[str, bytes, str | None]]:
+    """(url, bytes, declared charset) for every page with a gold file."""
+    specs = []
+    for html in sorted(folder.glob("*.html")):
+        gold_file = html.with_name(html.name[: -len(".html")] + ".gold.json")
+        gold = json.loads(gold_file.read_text(encoding="utf-8")) if gold_file.exists() else {}
+        docid = gold.get("docid") or f"BENCH{len(specs):011d}"
+        url = gold.get("url") or f"https://www.163.com/news/article/{docid}.html"
+        data = html.read_bytes()
+        m = DECLARED.search(data[:4096])
+        specs.append((url, data, m.group(1).decode("ascii").lower() if m else None))
+    return specs
+
+
+def build_warc(path: Path, specs: list[tuple[str, bytes, str | None]], records: int) -> int:
+    """Write at least ``records`` response records (cycling through ``specs``); return how many."""
+    written = 0
+    with open(path, "wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        while written < records:
+            for url, data, charset in specs:
+                content_type = "text/html" + (f"; charset={charset}" if charset else "")
+                request = StatusAndHeaders("GET / HTTP/1.1", [("Host", "www.163.com")], is_http_request=True)
+                writer.write_record(writer.create_warc_record(url, "request", http_headers=request))
+                http = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+                writer.write_record(
+                    writer.create_warc_record(url, "response", payload=io.BytesIO(data), http_headers=http)
+                )
+                written += 1
+    return written
+
+
+def time_read(warc: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    pages = sum(1 for item in iter_sources([str(warc)]) if isinstance(item, SavedPage))
+    return time.perf_counter() - start, pages
+
+
+def time_clean(warc: Path, workers: int) -> tuple[float, int, int]:
+    start = time.perf_counter()
+    cleaned = failed = 0
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        writer = JsonlWriter(sink)
+        for result in clean_items(iter_sources([str(warc)]), workers=workers):
+            if isinstance(result, Outcome):
+                if result.article is not None:
+                    writer.write(result.article)
+                    cleaned += 1
+                else:
+                    failed += 1
+        writer.close()
+    return time.perf_counter() - start, cleaned, failed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=2000)
+    parser.add_argument("--workers", default="1,2", help="comma-separated worker counts")
+    parser.add_argument("--rounds", type=int, default=2, help="runs per setting; the best is reported")
+    parser.add_argument("--pages", type=Path, default=PAGES)
+    args = parser.parse_args()
+    if not args.pages.is_dir():
+        print(f"no pages at {args.pages}; nothing to measure", file=sys.stderr)
+        return 0
+    specs = page_specs(args.pages)
+    with tempfile.TemporaryDirectory() as tmp:
+        warc = Path(tmp) / "bench.warc.gz"
+        responses = build_warc(warc, specs, args.records)
+        size = warc.stat().st_size
+        print(
+            f"WARC: {responses} responses + {responses} requests from {len(specs)} pages, {size / 1e6:.1f} MB gz"
+        )
+        print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}")
+        read_s, pages = min(time_read(warc) for _ in range(args.rounds))
+        print(f"read only      : {pages / read_s:8.0f} pages/s  ({read_s:.2f} s)")
+        for workers in (int(w) for w in args.workers.split(",")):
+            elapsed, cleaned, failed = min(time_clean(warc, workers) for _ in range(args.rounds))
+            rate = (cleaned + failed) / elapsed
+            print(
+                f"workers={workers:<2}     : {rate:8.0f} pages/s  ({elapsed:.2f} s; {cleaned} cleaned, {failed} failed)"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
