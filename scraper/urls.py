@@ -135,15 +135,14 @@ def parse_article_url(line: str, *, allow_hosts: Collection[str] = ()) -> Articl
     """
     original = line.strip().lstrip("\ufeff")
     hostname, port, scheme, parts = _split(original)
-    host = f"{hostname}:{port}" if port is not None else hostname
+    if is_netease_host(hostname):
+        found = _netease(original, scheme, hostname, parts.path, parts.query)
+        if found is not None:
+            return found
     if host_in(hostname, port, allow_hosts):
-        return _mirror(original, scheme, host, parts.path, parts.query)
-    if not is_netease_host(hostname):
-        raise URLRejected(f"not a NetEase URL: {original}", reason="not_netease")
-    found = _netease(original, scheme, hostname, parts.path, parts.query)
-    if found is None:
-        raise URLRejected(f"not a NetEase article URL: {original}", reason="not_netease")
-    return found
+        host = f"{hostname}:{port}" if port is not None else hostname
+        return _mirror(original, scheme, host, parts.path)
+    raise URLRejected(f"not a NetEase article URL: {original}", reason="not_netease")
 
 
 def _split(original: str) -> tuple[str, int | None, str, _Parts]:
@@ -214,7 +213,7 @@ def _netease(original: str, scheme: str, host: str, path: str, query: str) -> Ar
     return None
 
 
-def _mirror(original: str, scheme: str, host: str, path: str, query: str) -> ArticleURL:
+def _mirror(original: str, scheme: str, host: str, path: str) -> ArticleURL:
     """An allowed (non-NetEase) host: accept any NetEase article path, keep scheme+host+port."""
     for regex in (_PC_PATH, _DATED_PATH, _STATIC_PATH, _DY_V2_PATH, _APP_PATH):
         m = regex.fullmatch(path)

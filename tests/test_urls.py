@@ -262,6 +262,11 @@ def test_allowed_host_needs_an_article_path_and_the_right_port() -> None:
     assert url.fetch_url == f"https://mirror.example.org:8443/dy/article/{ID}.html"
 
 
+def test_netease_host_in_allow_hosts_keeps_its_family() -> None:
+    url = parse_article_url(f"http://www.163.com/dy/article/{ID}.html?f=x", allow_hosts=["www.163.com"])
+    assert (url.family, url.fetch_url) == ("pc", f"https://www.163.com/dy/article/{ID}.html")
+
+
 def test_canonical_url_from_docid() -> None:
     assert canonical_url(ID) == f"https://www.163.com/dy/article/{ID}.html"
     assert canonical_url(ID, channel="news") == f"https://www.163.com/news/article/{ID}.html"
