@@ -311,3 +311,10 @@ def test_proxy_option_sends_requests_through_the_proxy(netease_server: NeteaseSe
     result = fetch(netease_server, url, proxy=netease_server.url(""), allow_hosts=("proxied.invalid",))
     assert result.content == article_page(ID)
     assert netease_server.hits(PATH) == 1
+
+
+@pytest.mark.parametrize("proxy", ["not a url", "ftp://proxy.invalid:21"])
+def test_unusable_proxy_is_a_fetch_error(proxy: str) -> None:
+    with pytest.raises(FetchError) as info:
+        Fetcher(FetchOptions(proxy=proxy))
+    assert info.value.reason == "bad_proxy"

@@ -46,17 +46,7 @@ class Fetcher:
         self.options = options = options or FetchOptions()
         self._backoff = backoff
         self._rng = rng or random.Random()
-        self._client = httpx.AsyncClient(
-            transport=transport,
-            proxy=options.proxy if transport is None else None,
-            http2=HTTP2 and transport is None,
-            follow_redirects=False,  # redirects.py follows them, checking each host
-            timeout=httpx.Timeout(
-                options.timeout, pool=None
-            ),  # waiting for a pooled connection is not slowness
-            limits=httpx.Limits(max_connections=2 * max(1, options.concurrency)),
-            headers={"User-Agent": options.user_agent, "Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE},
-        )
+        self._client = _client(options, transport)
         self._hosts = HostPolicy(options.allow_hosts)
         self._limiter = HostLimiter(
             per_host=options.per_host,
@@ -183,3 +173,21 @@ class Fetcher:
         except FetchError:
             return RobotsFile(0)
         return RobotsFile(exchange.status, exchange.content)
+
+
+def _client(options: FetchOptions, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+    """The one httpx client; an unusable ``--proxy`` is a ``FetchError(reason="bad_proxy")``."""
+    try:
+        return httpx.AsyncClient(
+            transport=transport,
+            proxy=options.proxy if transport is None else None,
+            http2=HTTP2 and transport is None,
+            follow_redirects=False,  # redirects.py follows them, checking each host
+            timeout=httpx.Timeout(
+                options.timeout, pool=None
+            ),  # waiting for a pooled connection is not slowness
+            limits=httpx.Limits(max_connections=2 * max(1, options.concurrency)),
+            headers={"User-Agent": options.user_agent, "Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE},
+        )
+    except (ValueError, ImportError, httpx.InvalidURL) as exc:  # socks5:// needs the socksio package
+        raise FetchError(f"unusable proxy {options.proxy!r}: {exc}", reason="bad_proxy") from exc
