@@ -22,6 +22,7 @@ import re
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -67,14 +68,35 @@ def build_warc(path: Path, specs: list[tuple[str, bytes, str | None]], records: 
     return written
 
 
+def _spin(n: int) -> float:
+    x = 0
+    for i in range(n):
+        x += i * i
+    return float(x)
+
+
+def free_cores(n: int = 5_000_000) -> float:
+    """How many cores this run really gets: one busy loop vs two at once (others' load lowers it)."""
+    start = time.perf_counter()
+    _spin(n)
+    one = time.perf_counter() - start
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, [1000, 1000]))  # start the processes before timing
+        start = time.perf_counter()
+        list(pool.map(_spin, [n, n]))
+        two = time.perf_counter() - start
+    return 2 * one / two
+
+
 def time_read(warc: Path) -> tuple[float, int]:
     start = time.perf_counter()
     pages = sum(1 for item in iter_sources([str(warc)]) if isinstance(item, SavedPage))
     return time.perf_counter() - start, pages
 
 
-def time_clean(warc: Path, workers: int) -> tuple[float, int, int]:
-    start = time.perf_counter()
+def time_clean(warc: Path, workers: int) -> tuple[float, float, int, int]:
+    """Wall time, CPU time of this (the reading) process, cleaned and failed counts."""
+    start, cpu = time.perf_counter(), time.process_time()
     cleaned = failed = 0
     with open(os.devnull, "w", encoding="utf-8") as sink:
         writer = JsonlWriter(sink)
@@ -86,7 +108,7 @@ def time_clean(warc: Path, workers: int) -> tuple[float, int, int]:
                 else:
                     failed += 1
         writer.close()
-    return time.perf_counter() - start, cleaned, failed
+    return time.perf_counter() - start, time.process_time() - cpu, cleaned, failed
 
 
 def main() -> int:
@@ -103,19 +125,20 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         warc = Path(tmp) / "bench.warc.gz"
         responses = build_warc(warc, specs, args.records)
-        size = warc.stat().st_size
-        print(
-            f"WARC: {responses} responses + {responses} requests from {len(specs)} pages, {size / 1e6:.1f} MB gz"
-        )
-        print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}")
+        size = warc.stat().st_size / 1e6
+        print(f"WARC: {responses} responses + {responses} requests from {len(specs)} pages, {size:.1f} MB gz")
+        print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}, load: {os.getloadavg()[0]:.2f}")
+        print(f"cores free for us: {free_cores():.2f} (two busy loops vs one)")
         read_s, pages = min(time_read(warc) for _ in range(args.rounds))
-        print(f"read only      : {pages / read_s:8.0f} pages/s  ({read_s:.2f} s)")
+        print(f"read only : {pages / read_s:6.0f} pages/s  wall {read_s:6.2f} s")
         for workers in (int(w) for w in args.workers.split(",")):
-            elapsed, cleaned, failed = min(time_clean(warc, workers) for _ in range(args.rounds))
+            elapsed, main_cpu, cleaned, failed = min(time_clean(warc, workers) for _ in range(args.rounds))
             rate = (cleaned + failed) / elapsed
             print(
-                f"workers={workers:<2}     : {rate:8.0f} pages/s  ({elapsed:.2f} s; {cleaned} cleaned, {failed} failed)"
+                f"workers={workers} : {rate:6.0f} pages/s  wall {elapsed:6.2f} s  reader cpu {main_cpu:6.2f} s"
+                f"  ({cleaned} cleaned, {failed} failed)"
             )
+        print(f"cores free for us: {free_cores():.2f}; load: {os.getloadavg()[0]:.2f}")
     return 0
 
 
