@@ -173,6 +173,7 @@ def test_unexpected_exception_is_internal_error(monkeypatch: pytest.MonkeyPatch)
         ["{warc}", "--url", URL],
         ["-", "-"],
         ["{page}", "-o", "{dir}/no/such/dir/out.jsonl"],
+        ["{page}", "-o", "{page}"],
     ],
 )
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
@@ -189,6 +190,7 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     code, out, err = run(capsys, *(a.format(**names) for a in args))
     assert code == 2 and out == ""
     assert "error:" in err
+    assert page.read_bytes() == netease_page()  # nothing was overwritten
 
 
 @pytest.mark.parametrize("bad", [["--workers", "0"], ["--format", "xml"], []])
@@ -312,3 +314,23 @@ def test_a_dying_worker_costs_one_page_not_the_run() -> None:
     crashed = [r for r in results if isinstance(r, Outcome) and r.reason == "worker_crashed"]
     assert [r.origin for r in crashed] == ["poison.html"]
     assert sum(1 for r in results if isinstance(r, Outcome) and r.article) == 39
+
+
+def test_interrupt_leaves_a_valid_json_array(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scraper.clean import clean_html
+
+    def stop_at_second(html: bytes, url: str | None = None, *, charset: str | None = None) -> object:
+        if b"\xe4\xb9\x99" in html:  # 乙
+            raise KeyboardInterrupt
+        return clean_html(html, url, charset=charset)
+
+    monkeypatch.setattr("scraper.cli.clean_cmd.clean_html", stop_at_second)
+    for i, title in enumerate(["甲", "乙", "丙"]):
+        (tmp_path / f"{i}.html").write_bytes(netease_page(title, f"ABCDEFGH0001899{i}"))
+    out_file = tmp_path / "out.json"
+    code, _, err = run(capsys, str(tmp_path), "--format", "json", "-o", str(out_file))
+    assert code == 130
+    assert [r["title"] for r in json.loads(out_file.read_text(encoding="utf-8"))] == ["甲"]
+    assert "cleaned 1, failed 0" in err and "(interrupted)" in err

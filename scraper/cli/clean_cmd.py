@@ -105,6 +105,10 @@ def run(args: argparse.Namespace) -> int:
             except WorkersFailed as exc:
                 print(f"netease-scraper clean: error: {exc}", file=sys.stderr)
                 return EXIT_SOME_FAILED
+            except KeyboardInterrupt:  # leave a well-formed output (e.g. a closed JSON array) behind
+                writer.close()
+                print(tally.summary(failures.path) + " (interrupted)", file=sys.stderr)
+                raise
             except BrokenPipeError:  # `... | head`: the reader is gone, stop quietly
                 if out is sys.stdout:  # so the interpreter's final flush does not fail again
                     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -329,6 +333,8 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
         return "no such file or folder: " + ", ".join(missing)
     if args.paths.count("-") > 1:
         return "stdin (-) can be given only once"
+    if args.output != "-" and os.path.realpath(args.output) in {os.path.realpath(p) for p in args.paths}:
+        return f"the output {args.output} is also an input"
     if args.url is not None and (len(args.paths) != 1 or input_kind(args.paths[0]) not in ("page", "stdin")):
         return "--url needs exactly one page (a file or -), not several inputs, a folder or a WARC"
     return None
