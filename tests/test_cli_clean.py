@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -334,3 +335,21 @@ def test_interrupt_leaves_a_valid_json_array(
     assert code == 130
     assert [r["title"] for r in json.loads(out_file.read_text(encoding="utf-8"))] == ["甲"]
     assert "cleaned 1, failed 0" in err and "(interrupted)" in err
+
+
+def test_pool_reads_ahead_only_a_bounded_window() -> None:
+    from itertools import count, islice
+
+    from scraper.cli.clean_cmd import CHUNK_PAGES, IN_FLIGHT_PER_WORKER
+
+    pulled = 0
+
+    def endless() -> Iterator[SourceItem]:  # a WARC that never ends
+        nonlocal pulled
+        for i in count():
+            pulled += 1
+            yield SavedPage(f"{i}.html", b"")
+
+    results = list(islice(clean_items(endless(), workers=2), 10))
+    assert [r.origin for r in results] == [f"{i}.html" for i in range(10)]
+    assert pulled <= 10 + (2 * IN_FLIGHT_PER_WORKER + 1) * CHUNK_PAGES
