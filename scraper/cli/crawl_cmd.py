@@ -1,0 +1,144 @@
+"""``netease-scraper crawl URLS -o articles.jsonl``: fetch, clean and write a list of article URLs.
+
+Resumable: run the same command again after an interruption (even ``kill -9``) and it carries on,
+writing each article exactly once. State lives in ``<output>.state.sqlite``, failures in
+``<output>.failures.jsonl``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..config import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_DELAY,
+    DEFAULT_PER_HOST,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT,
+    FetchOptions,
+)
+from ..crawl.output import failures_path
+from ..crawl.runner import CrawlOptions, CrawlProgress, CrawlSummary, crawl
+from ..crawl.schedule import count_lines
+from ..errors import StateStoreError
+
+NAME = "crawl"
+HELP = "Fetch and clean a list of NetEase article URLs into JSON lines (resumable, exactly once)."
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the ``crawl`` options."""
+    parser.add_argument("urls", metavar="URLS", help="file with one URL per line, or - for stdin")
+    parser.add_argument("-o", "--output", required=True, type=Path, help="JSONL file to append articles to")
+    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="requests in flight")
+    parser.add_argument("--per-host", type=int, default=DEFAULT_PER_HOST, help="requests in flight per host")
+    parser.add_argument(
+        "--delay", type=float, default=DEFAULT_DELAY, help="seconds between requests to one host (jittered)"
+    )
+    parser.add_argument("--retries", type=int, default=DEFAULT_RETRIES, help="retries after the first try")
+    parser.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, help="connect/read timeout, seconds"
+    )
+    parser.add_argument("--user-agent", default=DEFAULT_USER_AGENT, help="User-Agent header")
+    parser.add_argument("--proxy", default=None, help="proxy URL (http://, https://, socks5://)")
+    parser.add_argument("--ignore-robots", action="store_true", help="do not obey robots.txt")
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="also crawl this host (a mirror or a test server) for URLs with a NetEase article path; repeatable",
+    )
+    parser.add_argument("--retry-failed", action="store_true", help="fetch the URLs that failed before again")
+    parser.add_argument(
+        "--clean-workers", type=int, default=0, help="processes for cleaning pages (0: in the crawl process)"
+    )
+    parser.add_argument(
+        "--state", type=Path, default=None, help="state file (default: <output>.state.sqlite)"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the crawl; 0 if every article is written, 1 if some failed, 2 on bad usage."""
+    problem = _check(args)
+    if problem:
+        print(f"netease-scraper crawl: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    fetch = FetchOptions(
+        concurrency=args.concurrency,
+        per_host=args.per_host,
+        delay=args.delay,
+        retries=args.retries,
+        timeout=args.timeout,
+        user_agent=args.user_agent,
+        proxy=args.proxy,
+        ignore_robots=args.ignore_robots,
+        allow_hosts=tuple(args.allow_host),
+    )
+    options = CrawlOptions(
+        fetch=fetch, retry_failed=args.retry_failed, state_path=args.state, clean_workers=args.clean_workers
+    )
+    show_bar = sys.stderr.isatty() and not args.no_progress
+    try:
+        if show_bar:
+            summary = _crawl_with_bar(args.urls, args.output, options)
+        else:
+            summary = crawl(args.urls, args.output, options)
+    except StateStoreError as exc:
+        print(f"netease-scraper crawl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    _print_summary(summary)
+    return EXIT_OK if summary.failed_total == 0 and summary.pending == 0 else EXIT_SOME_FAILED
+
+
+def _check(args: argparse.Namespace) -> str | None:
+    """A usage problem, or None."""
+    if args.urls != "-" and not Path(args.urls).is_file():
+        return f"no such URL list: {args.urls}"
+    if args.concurrency < 1 or args.per_host < 1:
+        return "--concurrency and --per-host must be at least 1"
+    if args.delay < 0 or args.retries < 0 or args.timeout <= 0 or args.clean_workers < 0:
+        return "--delay, --retries and --clean-workers must be >= 0, --timeout > 0"
+    if args.output.is_dir():
+        return f"output is a directory: {args.output}"
+    return None
+
+
+def _crawl_with_bar(urls: str, output: Path, options: CrawlOptions) -> CrawlSummary:
+    """The crawl with a rich progress bar on stderr: done, failed, rate, ETA."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    total = count_lines(urls)
+    columns = (
+        TextColumn("crawl"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("done {task.fields[done]} · failed {task.fields[failed]} · {task.fields[rate]:.1f}/s"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("crawl", total=total, done=0, failed=0, rate=0.0)
+
+        def update(p: CrawlProgress) -> None:
+            bar.update(
+                task,
+                completed=p.done + p.failed + p.duplicate,
+                done=p.done,
+                failed=p.failed,
+                rate=p.rate,
+            )
+
+        return crawl(urls, output, options, progress=update)
+
+
+def _print_summary(summary: CrawlSummary) -> None:
+    print(f"crawl: {summary.line()} → {summary.output}", file=sys.stderr)
+    if summary.failed_total:
+        print(f"crawl: failures listed in {failures_path(summary.output)}", file=sys.stderr)

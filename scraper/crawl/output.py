@@ -1,0 +1,198 @@
+"""Files the crawl writes: the JSONL output (append + fsync), its start-up repair, the failures file.
+
+Only the runner's writer task appends to the output, one batch at a time; each batch is written,
+flushed and fsynced before the state store marks its articles done. :func:`scan_output` reads the
+file back at start-up (streamed, one line at a time) after :func:`truncate_partial` has cut off
+a partial last line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import StateStoreError
+
+__all__ = [
+    "FailureLog",
+    "JsonlOutput",
+    "RunLock",
+    "failures_path",
+    "scan_output",
+    "state_path",
+    "truncate_partial",
+]
+
+
+def state_path(output: Path) -> Path:
+    """The state file that belongs to ``output``."""
+    return output.with_name(output.name + ".state.sqlite")
+
+
+def failures_path(output: Path) -> Path:
+    """The failures file that belongs to ``output``."""
+    return output.with_name(output.name + ".failures.jsonl")
+
+
+def dumps(record: dict[str, Any]) -> bytes:
+    """One JSON line (UTF-8, no ASCII escaping: the text is Chinese), newline included."""
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+class JsonlOutput:
+    """The articles file, opened for appending; :meth:`append` returns once the lines are durable."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh: IO[bytes] = open(path, "ab")  # noqa: SIM115 - owned by this object, closed in close()
+        self.size = self._fh.seek(0, os.SEEK_END)
+
+    def append(self, lines: Iterable[bytes]) -> int:
+        """Append complete lines, flush and fsync; return the new file size."""
+        self._fh.write(b"".join(lines))
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self.size = self._fh.tell()
+        return self.size
+
+    def close(self) -> None:
+        """Close the file."""
+        self._fh.close()
+
+
+def truncate_partial(path: Path) -> int:
+    """Cut a partial last line (a run killed mid-write) off ``path``; return the resulting size.
+
+    Reads backwards from the end in blocks, so a big output costs only its last line.
+    """
+    try:
+        fh = open(path, "r+b")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        return 0
+    with fh:
+        size = fh.seek(0, os.SEEK_END)
+        end = size
+        block = 64 * 1024
+        while end > 0:
+            start = max(0, end - block)
+            fh.seek(start)
+            chunk = fh.read(end - start)
+            nl = chunk.rfind(b"\n")
+            if nl >= 0:
+                end = start + nl + 1
+                break
+            end = start
+        if end < size:
+            fh.truncate(end)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return end
+
+
+def scan_output(path: Path, start: int) -> Iterator[tuple[str, str]]:
+    """Yield ``(docid, url)`` of each line from byte ``start`` on (after :func:`truncate_partial`).
+
+    A line that is not JSON or has no docid (someone edited the file) is skipped: it names no
+    article the state could know. Memory is bounded by one line.
+    """
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        return
+    with fh:
+        fh.seek(start)
+        for raw in fh:
+            try:
+                rec = json.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(rec, dict) and isinstance(rec.get("docid"), str):
+                yield rec["docid"], str(rec.get("url") or "")
+
+
+def file_size(path: Path) -> int:
+    """Size of ``path`` in bytes, 0 when it does not exist."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+class FailureLog:
+    """``<output>.failures.jsonl``: one line per failed URL, kept in step with the state.
+
+    :meth:`rewrite` regenerates it from the state (at the start and end of a run), :meth:`append`
+    adds failures as they happen. A kill can leave appended lines the state never committed; the
+    next run's :meth:`rewrite` drops them, so the file never holds two lines for one item.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh: IO[bytes] | None = None
+
+    def rewrite(self, records: Iterable[dict[str, Any]]) -> None:
+        """Replace the file atomically with ``records`` (no file at all when there are none)."""
+        self.close()
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        count = 0
+        with open(tmp, "wb") as fh:
+            for rec in records:
+                fh.write(dumps(rec))
+                count += 1
+            fh.flush()
+            os.fsync(fh.fileno())
+        if count:
+            os.replace(tmp, self.path)
+        else:
+            tmp.unlink()
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+
+    def append(self, records: Iterable[dict[str, Any]]) -> None:
+        """Append records and flush (no fsync: the state is the truth, this file is rebuilt from it)."""
+        if self._fh is None:
+            self._fh = open(self.path, "ab")  # noqa: SIM115 - closed in close()
+        self._fh.write(b"".join(dumps(r) for r in records))
+        self._fh.flush()
+
+    def close(self) -> None:
+        """Close the append handle, if open."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+class RunLock:
+    """An exclusive, non-blocking lock on the output file itself for the length of a run.
+
+    Two crawls appending to one output would break exactly-once; the second one fails fast.
+    The lock is an ``flock`` on an open file, so the kernel releases it when the process dies.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh: IO[bytes] | None = None
+
+    def acquire(self) -> None:
+        """Take the lock or raise :class:`StateStoreError`."""
+        self._fh = open(self.path, "ab")  # noqa: SIM115 - closed in release()
+        try:
+            import fcntl
+        except ImportError:  # Windows: no flock; single-run use is the user's responsibility
+            return
+        try:
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            self._fh.close()
+            self._fh = None
+            raise StateStoreError(f"another crawl is writing to {self.path}", reason="locked") from exc
+
+    def release(self) -> None:
+        """Drop the lock."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None

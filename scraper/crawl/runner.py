@@ -1,0 +1,382 @@
+"""The batch crawl: URL list → fetch → clean → one JSON line per article, resumable, exactly once.
+
+Pipeline (one asyncio loop): a :class:`~scraper.crawl.schedule.Scheduler` streams the list into the
+state store and claims pending articles into a bounded queue; ``concurrency`` workers fetch
+(:class:`~scraper.fetch.Fetcher`), hand each page to an optional :data:`PageSink` (the hook for a
+WARC writer), clean it (in a process pool when ``clean_workers`` > 0) and pass the outcome to one
+writer task, which commits outcomes in batches.
+
+Exactly-once guarantee (key = docid):
+
+1. The writer appends a batch of complete lines to the output, flushes and fsyncs it, and only then
+   marks those articles ``done`` in the state store, recording the output's new size
+   (``output_bytes``) in the same transaction.
+2. A pending article is claimed at most once per run and a done one never, so no docid is written
+   twice by a run; the input's other URL variants of one docid collapse into one state row.
+3. At start-up, before anything is fetched, the output is repaired: a partial last line (killed
+   mid-write) is cut off. If the file is longer than ``output_bytes`` (killed between fsync and
+   commit) the extra lines' docids are marked done. If it is shorter (edited, or lost by a power
+   failure) the whole file is scanned and ``done`` is made to mean exactly "has a line there";
+   rows done but missing go back to pending.
+
+So after any kill, SIGKILL included, the next run writes every article not yet in the file and
+none that is; the file holds one complete line per article. A page sink sees a page each time it
+is fetched: a page fetched but killed before its line was committed is fetched (and sunk) again.
+Failures live in the state; ``<output>.failures.jsonl`` is rebuilt from it at the start and end of
+each run and appended to in between.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..article import Article
+from ..clean import clean_html
+from ..config import FetchOptions
+from ..errors import FetchError, ScraperError
+from ..fetch import Fetcher, FetchResult
+from .output import FailureLog, JsonlOutput, RunLock, dumps, failures_path, scan_output, state_path
+from .output import truncate_partial as _truncate_partial
+from .schedule import LineReader, Scheduler, UrlSource
+from .state import AddResult, Failure, Item, StateStore
+
+__all__ = ["CrawlOptions", "CrawlProgress", "CrawlSummary", "PageSink", "crawl", "crawl_async"]
+
+PageSink = Callable[[FetchResult], "Awaitable[None] | None"]
+"""Called with every page fetched (before cleaning); may be a coroutine function. A WARC writer."""
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """How a crawl runs: the fetch policy plus the runner's own knobs."""
+
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    retry_failed: bool = False  # put failed articles back in the queue
+    state_path: Path | None = None  # default: <output>.state.sqlite
+    clean_workers: int = 0  # processes running clean_html; 0 = in the event loop
+    batch_size: int = 256  # input lines read / articles claimed per state-store round trip
+    write_batch: int = 256  # most outcomes committed in one output fsync + state transaction
+
+
+@dataclass(frozen=True)
+class CrawlProgress:
+    """A snapshot for progress displays; ``total`` is the list's line count when known."""
+
+    done: int  # articles in the output (whole job)
+    failed: int
+    duplicate: int
+    new: int  # articles written by this run
+    elapsed: float
+    total: int | None = None
+
+    @property
+    def rate(self) -> float:
+        """Articles written per second by this run."""
+        return self.new / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    """What the job holds after a run (counts over all runs on this output, except ``new``)."""
+
+    output: Path
+    done: int
+    duplicate: int
+    failed: dict[str, int]
+    pending: int
+    new: int
+    elapsed: float
+
+    @property
+    def failed_total(self) -> int:
+        """All failures, whatever the reason."""
+        return sum(self.failed.values())
+
+    def line(self) -> str:
+        """One human line: ``done 120 (new 20) · duplicate 3 · failed 2 (http_404 1, timeout 1) …``."""
+        failed = ", ".join(f"{r} {n}" for r, n in sorted(self.failed.items(), key=lambda kv: -kv[1]))
+        text = f"done {self.done} (new {self.new}) · duplicate {self.duplicate} · failed {self.failed_total}"
+        if failed:
+            text += f" ({failed})"
+        if self.pending:
+            text += f" · pending {self.pending}"
+        return text + f" · {self.elapsed:.1f}s"
+
+
+@dataclass(frozen=True)
+class _Done:
+    docid: str
+    attempts: int
+    status: int | None
+    line: bytes
+
+
+@dataclass(frozen=True)
+class _Failed:
+    docid: str
+    failure: Failure
+
+
+def crawl(
+    urls: UrlSource,
+    output: str | Path,
+    options: CrawlOptions | None = None,
+    *,
+    sink: PageSink | None = None,
+    progress: Callable[[CrawlProgress], None] | None = None,
+) -> CrawlSummary:
+    """Crawl the article URLs in ``urls`` (a file path, ``-`` for stdin, or an iterable) into ``output``.
+
+    Resumable: run it again after any interruption and it carries on, writing each article
+    exactly once. Returns the job's summary; failures are in ``<output>.failures.jsonl``.
+
+        >>> from scraper import crawl
+        >>> crawl("urls.txt", "articles.jsonl").line()
+    """
+    return asyncio.run(crawl_async(urls, output, options, sink=sink, progress=progress))
+
+
+async def crawl_async(
+    urls: UrlSource,
+    output: str | Path,
+    options: CrawlOptions | None = None,
+    *,
+    sink: PageSink | None = None,
+    progress: Callable[[CrawlProgress], None] | None = None,
+    transport: object | None = None,
+    total: int | None = None,
+) -> CrawlSummary:
+    """:func:`crawl` inside a running event loop. ``transport`` is handed to the Fetcher (tests)."""
+    out_path = Path(output)
+    opts = options or CrawlOptions()
+    started = time.monotonic()
+    lock = RunLock(out_path)
+    lock.acquire()
+    try:
+        with StateStore(opts.state_path or state_path(out_path)) as state:
+            repair_output(state, out_path)
+            if opts.retry_failed:
+                state.requeue_failed()
+            failures = FailureLog(failures_path(out_path))
+            failures.rewrite(f.to_dict() for f in state.iter_failures())
+            run = _Run(state, out_path, failures, opts, sink, progress, total, started)
+            try:
+                await run.go(urls, transport)
+            finally:
+                failures.rewrite(f.to_dict() for f in state.iter_failures())
+                failures.close()
+            done, pending, failed = state.counts()
+            return CrawlSummary(
+                out_path, done, state.duplicates, failed, pending, run.new, time.monotonic() - started
+            )
+    finally:
+        lock.release()
+
+
+def repair_output(state: StateStore, output: Path) -> None:
+    """Bring the output file and the state into agreement before a run (see the module docstring)."""
+    size = _truncate_partial(output)
+    committed = state.output_bytes
+    if size > committed:
+        state.adopt_output(scan_output(output, committed), output_bytes=size)
+    elif size < committed:
+        state.adopt_output(scan_output(output, 0), output_bytes=size, full=True)
+
+
+class _Run:
+    """One run's tasks and counters."""
+
+    def __init__(
+        self,
+        state: StateStore,
+        output: Path,
+        failures: FailureLog,
+        options: CrawlOptions,
+        sink: PageSink | None,
+        progress: Callable[[CrawlProgress], None] | None,
+        total: int | None,
+        started: float,
+    ) -> None:
+        self.state = state
+        self.output = output
+        self.failures = failures
+        self.options = options
+        self.sink = sink
+        self.progress = progress
+        self.total = total
+        self.started = started
+        self.new = 0
+        done, _, failed = state.counts()
+        self._done = done
+        self._failed = sum(failed.values())
+        self._duplicate = state.duplicates
+
+    async def go(self, urls: UrlSource, transport: object | None) -> None:
+        workers = max(1, self.options.fetch.concurrency)
+        todo: asyncio.Queue[Item | None] = asyncio.Queue(maxsize=2 * workers)
+        outcomes: asyncio.Queue[_Done | _Failed | None] = asyncio.Queue(maxsize=4 * self.options.write_batch)
+        reader = LineReader(urls)
+        scheduler = Scheduler(
+            self.state,
+            reader,
+            todo,
+            allow_hosts=self.options.fetch.allow_hosts,
+            batch_size=self.options.batch_size,
+            on_added=self._on_added,
+        )
+        out = JsonlOutput(self.output)
+        executor: Executor | None = None
+        if self.options.clean_workers > 0:
+            executor = ProcessPoolExecutor(self.options.clean_workers)
+        try:
+            async with Fetcher(self.options.fetch, transport=transport) as fetcher:
+                writer = asyncio.create_task(self._writer(outcomes, out))
+                tasks = [asyncio.create_task(scheduler.run(workers))]
+                tasks += [
+                    asyncio.create_task(self._worker(todo, outcomes, fetcher, executor))
+                    for _ in range(workers)
+                ]
+                try:
+                    await asyncio.gather(*tasks)
+                finally:
+                    # Normal end, an error or Ctrl-C: stop fetching, but let the writer commit the
+                    # outcomes it already has, so an interrupted run loses no finished work.
+                    for t in tasks:
+                        t.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
+                    if not writer.done():
+                        await outcomes.put(None)
+                    await writer
+        finally:
+            out.close()
+            reader.close()
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+
+    # -- workers ---------------------------------------------------------------------------
+
+    async def _worker(
+        self,
+        todo: asyncio.Queue[Item | None],
+        outcomes: asyncio.Queue[_Done | _Failed | None],
+        fetcher: Fetcher,
+        executor: Executor | None,
+    ) -> None:
+        while (item := await todo.get()) is not None:
+            await outcomes.put(await self._process(item, fetcher, executor))
+
+    async def _process(self, item: Item, fetcher: Fetcher, executor: Executor | None) -> _Done | _Failed:
+        try:
+            page = await fetcher.fetch(item.fetch_url, expect_docid=item.docid)
+        except FetchError as exc:
+            return _fail(item, exc.reason, exc.attempts, getattr(exc, "status", None), str(exc))
+        except ScraperError as exc:
+            return _fail(item, exc.reason, 1, None, str(exc))
+        if self.sink is not None:
+            maybe = self.sink(page)
+            if inspect.isawaitable(maybe):
+                await maybe
+        try:
+            if executor is None:
+                article = clean_html(page.content, page.final_url, charset=page.charset)
+            else:
+                loop = asyncio.get_running_loop()
+                outcome = await loop.run_in_executor(
+                    executor, _clean_in_worker, page.content, page.final_url, page.charset
+                )
+                if isinstance(outcome, tuple):
+                    return _fail(item, outcome[0], page.attempts, page.status, outcome[1])
+                article = outcome
+        except ScraperError as exc:
+            return _fail(item, exc.reason, page.attempts, page.status, str(exc))
+        except Exception as exc:  # a cleaner bug on one odd page must not stop a days-long batch
+            return _fail(item, "clean_error", page.attempts, page.status, f"{type(exc).__name__}: {exc}")
+        if article.docid and article.docid != item.docid:
+            error = f"page is article {article.docid}, URL says {item.docid}"
+            return _fail(item, "docid_mismatch", page.attempts, page.status, error)
+        article = article.replace(
+            url=item.url,
+            final_url=page.final_url,
+            docid=item.docid,
+            fetched_at=_iso(page.fetched_at),
+            status=page.status,
+        )
+        return _Done(item.docid, page.attempts, page.status, dumps(article.to_dict()))
+
+    # -- the writer: group commit ----------------------------------------------------------
+
+    async def _writer(self, outcomes: asyncio.Queue[_Done | _Failed | None], out: JsonlOutput) -> None:
+        finished = False
+        while not finished:
+            batch = [await outcomes.get()]
+            while len(batch) < self.options.write_batch and not outcomes.empty():
+                batch.append(outcomes.get_nowait())
+            if batch[-1] is None:
+                finished = True
+            done = [o for o in batch if isinstance(o, _Done)]
+            failed = [o for o in batch if isinstance(o, _Failed)]
+            size = None
+            if done:
+                # fsync off the loop thread: workers keep fetching meanwhile, and their outcomes
+                # pile up into the next batch (group commit).
+                size = await asyncio.to_thread(out.append, [d.line for d in done])
+            self.state.commit_batch(
+                [(d.docid, d.attempts, d.status) for d in done],
+                [(f.docid, f.failure) for f in failed],
+                output_bytes=size,
+            )
+            if failed:
+                self.failures.append(f.failure.to_dict() for f in failed)
+            self.new += len(done)
+            self._done += len(done)
+            self._failed += len(failed)
+            self._report()
+
+    def _on_added(self, result: AddResult) -> None:
+        if result.rejected:
+            self.failures.append(f.to_dict() for f in result.rejected)
+        self._failed += len(result.rejected)
+        self._duplicate += result.duplicates
+        self._report()
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            self.progress(
+                CrawlProgress(
+                    self._done,
+                    self._failed,
+                    self._duplicate,
+                    self.new,
+                    time.monotonic() - self.started,
+                    self.total,
+                )
+            )
+
+
+def _fail(item: Item, reason: str, attempts: int, status: int | None, error: str | None) -> _Failed:
+    return _Failed(item.docid, Failure(item.url, item.docid, reason, attempts, status, error))
+
+
+def _clean_in_worker(content: bytes, url: str | None, charset: str | None) -> Article | tuple[str, str]:
+    """clean_html in a pool process; errors come back as ``(reason, message)`` (they pickle badly)."""
+    try:
+        return clean_html(content, url, charset=charset)
+    except ScraperError as exc:
+        return exc.reason, str(exc)
+    except Exception as exc:
+        return "clean_error", f"{type(exc).__name__}: {exc}"
+
+
+def _iso(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)

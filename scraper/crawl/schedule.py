@@ -1,0 +1,137 @@
+"""Feeding the runner: stream the URL list into the state store, hand out pending articles.
+
+Memory stays flat however long the list is: lines are read a batch at a time, parsed and recorded
+in the state store (INSERT OR IGNORE by docid, so de-duplication costs no Python set); articles
+to fetch are then claimed back from the store in first-seen order into a bounded queue. Pending
+articles left by an earlier run are claimed first, before any new line is read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+from ..errors import URLRejected
+from ..urls import parse_article_url
+from .state import AddResult, Item, NewItem, StateStore
+
+__all__ = ["LineReader", "Scheduler", "count_lines", "parse_line"]
+
+UrlSource = str | Path | Iterable[str]
+
+
+class LineReader:
+    """The URL list, read a batch at a time: a file path, ``-`` for stdin, or an iterable of strings.
+
+    Blank lines and ``#`` comments are skipped but still counted, so line numbers match the file.
+    """
+
+    def __init__(self, source: UrlSource) -> None:
+        self._owned: IO[str] | None = None
+        lines: Iterable[str]
+        if isinstance(source, (str, Path)):
+            if str(source) == "-":
+                # utf-8-sig: a list saved by a Windows editor starts with a BOM.
+                lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace")
+            else:
+                self._owned = open(source, encoding="utf-8-sig", errors="replace")  # noqa: SIM115
+                lines = self._owned
+        else:
+            lines = source
+        self._it: Iterator[str] = iter(lines)
+        self.lineno = 0
+        self.exhausted = False
+
+    def read_batch(self, n: int) -> list[tuple[int, str]]:
+        """Up to ``n`` non-blank lines as ``(lineno, stripped text)``; empty once the input is over."""
+        out: list[tuple[int, str]] = []
+        while len(out) < n:
+            try:
+                line = next(self._it)
+            except StopIteration:
+                self.exhausted = True
+                break
+            self.lineno += 1
+            text = line.strip()
+            if text and not text.startswith("#"):
+                out.append((self.lineno, text))
+        return out
+
+    def close(self) -> None:
+        """Close the file if this reader opened it (stdin is left open)."""
+        if self._owned is not None:
+            self._owned.close()
+
+
+def count_lines(source: UrlSource) -> int | None:
+    """Number of non-blank lines of a list file (for the progress bar), or None for stdin/iterables."""
+    if not isinstance(source, (str, Path)) or str(source) == "-":
+        return None
+    n = 0
+    with open(source, "rb") as fh:
+        for line in fh:
+            if line.strip() and not line.lstrip().startswith(b"#"):
+                n += 1
+    return n
+
+
+def parse_line(lineno: int, text: str, allow_hosts: tuple[str, ...]) -> NewItem:
+    """One input line to a :class:`NewItem`: an article (docid, fetch URL) or a rejection."""
+    try:
+        art = parse_article_url(text, allow_hosts=allow_hosts)
+    except URLRejected as exc:
+        return NewItem(lineno, text, reason=exc.reason, error=str(exc))
+    return NewItem(lineno, text, docid=art.docid, fetch_url=art.fetch_url)
+
+
+class Scheduler:
+    """Fills a bounded queue with claimed :class:`Item`\\ s, then one ``None`` per worker.
+
+    ``on_added`` receives the result of each batch of input lines recorded: the runner appends
+    the rejected lines (no article URL) to the failures file and counts duplicates.
+    """
+
+    def __init__(
+        self,
+        state: StateStore,
+        reader: LineReader,
+        queue: asyncio.Queue[Item | None],
+        *,
+        allow_hosts: tuple[str, ...] = (),
+        batch_size: int = 256,
+        on_added: Callable[[AddResult], None] | None = None,
+    ) -> None:
+        self._state = state
+        self._reader = reader
+        self._queue = queue
+        self._allow_hosts = allow_hosts
+        self._batch_size = batch_size
+        self._on_added = on_added
+
+    async def run(self, workers: int) -> None:
+        """Feed until the input is exhausted and every pending article is queued."""
+        cursor = 0
+        while True:
+            items = self._state.claim(cursor, self._batch_size)
+            if items:
+                for item in items:
+                    await self._queue.put(item)  # blocks while the workers are busy: bounded memory
+                cursor = items[-1].seq
+                continue
+            if self._reader.exhausted:
+                break
+            # Reading (maybe a pipe) and URL parsing run in a thread; SQLite stays on the loop thread.
+            parsed = await asyncio.to_thread(self._read_parsed)
+            if parsed:
+                result = self._state.add(parsed, last_lineno=self._reader.lineno)
+                if self._on_added is not None:
+                    self._on_added(result)
+        for _ in range(workers):
+            await self._queue.put(None)
+
+    def _read_parsed(self) -> list[NewItem]:
+        return [parse_line(n, t, self._allow_hosts) for n, t in self._reader.read_batch(self._batch_size)]

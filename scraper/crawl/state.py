@@ -1,0 +1,370 @@
+"""The crawl state store: one embedded SQLite file next to the output (the only module with SQL).
+
+One row per *item*: an article (key = its docid) or an input line that is no article URL
+(key = ``line:<text>``, failed at once with ``not_netease``/``bad_url``). Rows are numbered by
+``seq`` in the order they were first seen; :meth:`StateStore.claim` walks that order forwards, so a
+row is handed out at most once per run and the in-memory queue never holds more than a batch.
+
+Statuses: ``pending`` → ``done`` (its JSON line is durable in the output) or ``failed`` (reason,
+attempts, last HTTP status and error kept). ``meta`` holds the few scalars that make resuming exact:
+``output_bytes`` (size of the output file once the last committed batch was on disk), ``lines_read``
+(how far into the input earlier runs got, so a rerun over the same list does not count its lines as
+duplicates again) and ``duplicates``.
+
+The database runs in WAL mode with ``synchronous=NORMAL``: a commit survives a killed process (the
+WAL is in the OS page cache); after a power loss the last commits may be lost, which the start-up
+reconciliation with the output file repairs (see ``scraper.crawl.runner``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import StateStoreError
+
+__all__ = ["SCHEMA", "AddResult", "Failure", "Item", "NewItem", "StateStore"]
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    seq         INTEGER PRIMARY KEY,               -- first-seen order; claims walk it forwards
+    key         TEXT    NOT NULL UNIQUE,           -- docid, or 'line:<text>' for a rejected line
+    docid       TEXT,
+    url         TEXT    NOT NULL,                  -- the input line as given (first occurrence)
+    fetch_url   TEXT,
+    status      TEXT    NOT NULL DEFAULT 'pending',  -- pending | done | failed
+    attempts    INTEGER NOT NULL DEFAULT 0,        -- HTTP attempts over all runs
+    reason      TEXT,                              -- failure reason code (errors.py)
+    http_status INTEGER,                           -- last HTTP status seen, if any
+    last_error  TEXT,
+    updated_at  REAL
+);
+CREATE INDEX IF NOT EXISTS items_status_seq ON items (status, seq);
+CREATE TABLE IF NOT EXISTS meta (
+    name  TEXT PRIMARY KEY,
+    value
+);
+"""
+
+LINE_KEY_PREFIX = "line:"
+MAX_KEY_CHARS = 2048  # a junk line can be huge; its key (and stored URL) need not be
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """One input line, parsed: an article (``docid`` set) or a rejected line (``reason`` set)."""
+
+    lineno: int
+    url: str
+    docid: str | None = None
+    fetch_url: str | None = None
+    reason: str | None = None
+    error: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The de-duplication key: the docid, else the line itself."""
+        return self.docid if self.docid else LINE_KEY_PREFIX + self.url[:MAX_KEY_CHARS]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One pending article handed to the runner by :meth:`StateStore.claim`."""
+
+    seq: int
+    docid: str
+    url: str
+    fetch_url: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed item as stored (one line of ``<output>.failures.jsonl``)."""
+
+    url: str
+    docid: str | None
+    reason: str
+    attempts: int
+    status: int | None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready dict, in the failures-file field order."""
+        return {
+            "url": self.url,
+            "docid": self.docid,
+            "reason": self.reason,
+            "attempts": self.attempts,
+            "status": self.status,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What one :meth:`StateStore.add` call did."""
+
+    added: int
+    duplicates: int
+    rejected: tuple[Failure, ...]  # rejected lines newly recorded (to append to the failures file)
+
+
+class StateStore:
+    """The crawl state in one SQLite file. Not thread-safe: use it from one thread (the event loop)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per batch.
+            self._db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._db.executescript(SCHEMA)
+            version = self._get("schema_version")
+            if version is None:
+                self._set("schema_version", SCHEMA_VERSION)
+            elif str(version) != SCHEMA_VERSION:
+                raise StateStoreError(f"{self.path}: state schema {version}, expected {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            raise StateStoreError(f"{self.path}: cannot open crawl state: {exc}") from exc
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the main file and close."""
+        with contextlib.suppress(sqlite3.DatabaseError):  # busy: it is checkpointed next time
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.close()
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- meta scalars ------------------------------------------------------------------------
+
+    def _get(self, name: str) -> object:
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else row[0]
+
+    def _set(self, name: str, value: object) -> None:
+        self._db.execute(
+            "INSERT INTO meta (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+
+    @property
+    def output_bytes(self) -> int:
+        """Size of the output file as of the last committed batch (0 for a new job)."""
+        return int(self._get("output_bytes") or 0)
+
+    @property
+    def duplicates(self) -> int:
+        """Input lines whose key had been seen before, over the whole job."""
+        return int(self._get("duplicates") or 0)
+
+    # -- start of a run ----------------------------------------------------------------------
+
+    def requeue_failed(self) -> int:
+        """``--retry-failed``: failed articles back to pending; rejected lines are forgotten.
+
+        Rejected lines are dropped rather than re-queued: the input is read again, and a line
+        that is an article URL now (say ``--allow-host`` was added) is then recorded afresh.
+        """
+        with self._transaction():
+            n = self._db.execute(
+                "UPDATE items SET status = 'pending', reason = NULL WHERE status = 'failed' AND docid IS NOT NULL"
+            ).rowcount
+            self._db.execute("DELETE FROM items WHERE status = 'failed' AND docid IS NULL")
+        return n
+
+    # -- input -------------------------------------------------------------------------------
+
+    def add(self, items: Sequence[NewItem], *, last_lineno: int) -> AddResult:
+        """Record a batch of input lines (INSERT OR IGNORE by key) in one transaction.
+
+        A line whose key is already known counts as a duplicate, unless an earlier run had
+        already read that far into the input (``lineno <= lines_read``): a rerun re-reads the
+        list from the top and must not count it twice.
+        """
+        lines_read = int(self._get("lines_read") or 0)
+        added = dups = 0
+        rejected: list[Failure] = []
+        now = time.time()
+        with self._transaction():
+            for it in items:
+                if it.docid:
+                    cur = self._db.execute(
+                        "INSERT OR IGNORE INTO items (key, docid, url, fetch_url, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (it.key, it.docid, it.url[:MAX_KEY_CHARS], it.fetch_url, now),
+                    )
+                else:
+                    cur = self._db.execute(
+                        "INSERT OR IGNORE INTO items (key, url, status, reason, last_error, updated_at) "
+                        "VALUES (?, ?, 'failed', ?, ?, ?)",
+                        (it.key, it.url[:MAX_KEY_CHARS], it.reason, it.error, now),
+                    )
+                    if cur.rowcount:
+                        rejected.append(
+                            Failure(it.url[:MAX_KEY_CHARS], None, it.reason or "bad_url", 0, None, it.error)
+                        )
+                if cur.rowcount:
+                    added += 1
+                elif it.lineno > lines_read:
+                    dups += 1
+            if dups:
+                self._set("duplicates", self.duplicates + dups)
+            if last_lineno > lines_read:
+                self._set("lines_read", last_lineno)
+        return AddResult(added, dups, tuple(rejected))
+
+    # -- the run -----------------------------------------------------------------------------
+
+    def claim(self, after_seq: int, limit: int) -> list[Item]:
+        """The next ``limit`` pending articles after ``after_seq``, in first-seen order."""
+        rows = self._db.execute(
+            "SELECT seq, docid, url, fetch_url, attempts FROM items "
+            "WHERE status = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
+            (after_seq, limit),
+        ).fetchall()
+        return [Item(*row) for row in rows]
+
+    def commit_batch(
+        self,
+        done: Iterable[tuple[str, int, int | None]],
+        failed: Iterable[tuple[str, Failure]],
+        *,
+        output_bytes: int | None = None,
+    ) -> None:
+        """Mark ``done`` (docid, attempts, status) and ``failed`` (docid, Failure) rows in one transaction.
+
+        Call it only after the done rows' lines are durable in the output, with ``output_bytes``
+        the output's size at that point.
+        """
+        now = time.time()
+        with self._transaction():
+            self._db.executemany(
+                "UPDATE items SET status = 'done', attempts = attempts + ?, http_status = ?, "
+                "reason = NULL, last_error = NULL, updated_at = ? WHERE key = ?",
+                [(attempts, status, now, docid) for docid, attempts, status in done],
+            )
+            self._db.executemany(
+                "UPDATE items SET status = 'failed', attempts = attempts + ?, reason = ?, "
+                "http_status = ?, last_error = ?, updated_at = ? WHERE key = ?",
+                [(f.attempts, f.reason, f.status, f.error, now, docid) for docid, f in failed],
+            )
+            if output_bytes is not None:
+                self._set("output_bytes", output_bytes)
+
+    def mark_done(self, docid: str, *, attempts: int, status: int | None, output_bytes: int) -> None:
+        """Mark one article done, its line being durable in an output of ``output_bytes`` bytes."""
+        self.commit_batch([(docid, attempts, status)], (), output_bytes=output_bytes)
+
+    def mark_failed(self, docid: str, failure: Failure) -> None:
+        """Mark one article failed."""
+        self.commit_batch((), [(docid, failure)])
+
+    # -- start-up reconciliation with the output file ------------------------------------------
+
+    def adopt_output(
+        self, lines: Iterable[tuple[str, str]], *, output_bytes: int, full: bool = False
+    ) -> tuple[int, int]:
+        """Make ``done`` agree with the output file, given its ``(docid, url)`` lines.
+
+        With ``full=False`` the lines are the output's tail past :attr:`output_bytes` (written by
+        a run killed before it committed them): they become done. With ``full=True`` they are the
+        whole file and ``done`` is made to mean exactly "has a line there": rows done but absent
+        go back to pending. Articles unknown to the state (a deleted state file) are added as
+        done. One transaction, so a kill halfway leaves the previous state.
+        Returns ``(marked_done, requeued)``.
+        """
+        now = time.time()
+        marked = requeued = 0
+        with self._transaction():
+            if full:
+                self._db.execute("UPDATE items SET status = 'checking' WHERE status = 'done'")
+            for docid, url in lines:
+                marked += self._db.execute(
+                    "INSERT INTO items (key, docid, url, fetch_url, status, updated_at) "
+                    "VALUES (?, ?, ?, ?, 'done', ?) ON CONFLICT (key) DO UPDATE "
+                    "SET status = 'done', reason = NULL WHERE status IN ('pending', 'failed')",
+                    (docid, docid, url, url, now),
+                ).rowcount
+                if full:
+                    self._db.execute(
+                        "UPDATE items SET status = 'done' WHERE key = ? AND status = 'checking'", (docid,)
+                    )
+            if full:
+                requeued = self._db.execute(
+                    "UPDATE items SET status = 'pending' WHERE status = 'checking'"
+                ).rowcount
+            self._set("output_bytes", output_bytes)
+        return marked, requeued
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def counts(self) -> tuple[int, int, dict[str, int]]:
+        """``(done, pending, failed by reason)`` over the whole job."""
+        done = pending = 0
+        failed: dict[str, int] = {}
+        for status, reason, n in self._db.execute(
+            "SELECT status, reason, count(*) FROM items GROUP BY status, reason"
+        ):
+            if status == "done":
+                done += n
+            elif status == "failed":
+                failed[reason or "error"] = failed.get(reason or "error", 0) + n
+            else:
+                pending += n
+        return done, pending, failed
+
+    def iter_failures(self) -> Iterator[Failure]:
+        """Every failed item in first-seen order (streamed, for rewriting the failures file)."""
+        cur = self._db.execute(
+            "SELECT url, docid, reason, attempts, http_status, last_error FROM items "
+            "WHERE status = 'failed' ORDER BY seq"
+        )
+        for url, docid, reason, attempts, status, error in cur:
+            yield Failure(url, docid, reason or "error", attempts, status, error)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db, self.path)
+
+
+class _Transaction:
+    """``with``: BEGIN IMMEDIATE … COMMIT, or ROLLBACK on error; SQLite errors become StateStoreError."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self._db = db
+        self._path = path
+
+    def __enter__(self) -> None:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise StateStoreError(f"{self._path}: {exc}") from exc
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if exc_type is None:
+            try:
+                self._db.execute("COMMIT")
+                return
+            except sqlite3.DatabaseError as err:
+                self._db.execute("ROLLBACK")
+                raise StateStoreError(f"{self._path}: {err}") from err
+        self._db.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise StateStoreError(f"{self._path}: {exc}") from exc
