@@ -53,9 +53,11 @@ def normalise_charset(label: str | None) -> str | None:
     if label in _GB_FAMILY:
         return "gb18030"
     try:
-        return codecs.lookup(label).name
-    except LookupError:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):  # ValueError: labels with NUL bytes
         return None
+    # base64, rot13, hex ... are codecs too, but not text encodings
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -46,6 +46,8 @@ _BLOCK_TAGS = frozenset(
      "fieldset", "legend", "body", "html", "text"}
 )  # fmt: skip
 _CELL_TAGS = frozenset({"td", "th"})
+_BLOCK_END = "<block end>"
+_CELL_END = "<cell end>"
 
 
 def collapse(text: str) -> str:
@@ -161,8 +163,19 @@ def paragraphs_from(nodes: Iterable[LexborNode], *, newline_breaks: bool = False
             if line and not is_boilerplate_line(line):
                 lines.append(line)
 
-    def walk(node: LexborNode) -> None:
-        for child in node.iter(include_text=True):
+    # An explicit stack, not recursion: tag soup can nest tens of thousands of levels deep.
+    # Each entry is a node to visit, or a marker: _BLOCK_END flushes the paragraph, _CELL_END adds a space.
+    for root in nodes:
+        flush()
+        stack: list[LexborNode | str] = list(reversed(list(root.iter(include_text=True))))
+        while stack:
+            child = stack.pop()
+            if isinstance(child, str):
+                if child is _BLOCK_END:
+                    flush()
+                else:
+                    buffer.append(" ")
+                continue
             tag = child.tag
             if tag == "-text":
                 text = child.text_content or ""
@@ -174,26 +187,25 @@ def paragraphs_from(nodes: Iterable[LexborNode], *, newline_breaks: bool = False
                         buffer.append(part)
                 else:
                     buffer.append(text)
-            elif tag in _SKIP_TAGS or tag is None or tag.startswith("-"):
                 continue
-            elif tag == "br":
+            if tag in _SKIP_TAGS or tag is None or tag.startswith("-"):
+                continue
+            if tag == "br":
                 flush()
-            elif tag in _BLOCK_TAGS:
+                continue
+            kids = list(child.iter(include_text=True))
+            if tag in _BLOCK_TAGS:
                 if _is_hidden(child):
                     continue
                 flush()
-                walk(child)
-                flush()
+                stack.append(_BLOCK_END)
+                stack.extend(reversed(kids))
             elif tag in _CELL_TAGS:
                 buffer.append(" ")
-                walk(child)
-                buffer.append(" ")
+                stack.append(_CELL_END)
+                stack.extend(reversed(kids))
             else:
-                walk(child)
-
-    for node in nodes:
-        flush()
-        walk(node)
+                stack.extend(reversed(kids))
         flush()
     return lines
 

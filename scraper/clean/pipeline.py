@@ -24,6 +24,9 @@ _DELETED_MARKERS = re.compile(
     r"您访问的页面|sorry,?\s*the page"
     , re.IGNORECASE,
 )  # fmt: skip
+_SENTENCE_MARK = re.compile(r"[。！？；，,.!?]")
+_PROSE_MIN_LINE = 40  # characters; a headline is shorter
+_PROSE_MIN_TOTAL = 80
 _KEYWORD_SPLIT = re.compile(r"[,，;；|\s]+")
 
 
@@ -71,7 +74,17 @@ def _clean_unknown_layout(page: Page) -> Article:
     paragraphs = fallback_paragraphs(page)
     if not paragraphs:
         _raise_no_body(page)
+    if not _reads_like_an_article(paragraphs):
+        raise ParseError(
+            "no article prose on the page (a list, channel or index page?)", reason="not_an_article"
+        )
     return Article(template="fallback", text="\n".join(paragraphs), **fields)
+
+
+def _reads_like_an_article(paragraphs: list[str]) -> bool:
+    """True when some paragraphs are sentences, not headline lists (channel and index pages)."""
+    prose = sum(len(p) for p in paragraphs if len(p) >= _PROSE_MIN_LINE and _SENTENCE_MARK.search(p))
+    return prose >= _PROSE_MIN_TOTAL
 
 
 def _raise_no_body(page: Page) -> None:
