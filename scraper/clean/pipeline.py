@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 from ..article import Article
 from ..encoding import decode_html
-from ..errors import DecodeError, ParseError
+from ..errors import DecodeError, ParseError, URLRejected
+from ..urls import parse_article_url
 from .common import collapse, images_from, paragraphs_from
 from .fallback import fallback_paragraphs
 from .page import Page
@@ -121,8 +122,13 @@ def _metadata(page: Page, template: Template) -> dict[str, object]:
 
 
 def _canonical_from(url: str | None, docid: str | None) -> str | None:
-    if url and docid and docid in url:
-        parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.netloc}{parts.path}"
+    """The given URL without decorations when it is this article's; else the docid's app share URL."""
+    if url and docid:
+        try:
+            parsed = parse_article_url(url)
+        except URLRejected:
+            parsed = None
+        if parsed is not None and parsed.docid == docid:
+            return parsed.fetch_url
     # The app share page answers for every docid, whatever the channel.
     return f"https://c.m.163.com/news/a/{docid}.html" if docid else None

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from selectolax.lexbor import LexborNode
 
+from ...urls import docid_from_url
 from ..boilerplate import remove_noise
 from ..common import after_label, collapse, parse_cn_datetime, strip_editor_code, strip_title_suffix
 from ..page import Page
@@ -19,7 +20,6 @@ from ..page import Page
 __all__ = ["DOCID", "Template"]
 
 DOCID = re.compile(r"(?<![A-Z0-9])([0-9A-V]{8}[0-9A-Z]{8})(?![A-Z0-9])")
-_DOCID_IN_URL = re.compile(r"/([A-Z0-9]{16})(?:_[A-Za-z0-9]+)?\.html")
 # The comment widget's config names the docid: "docId" : "ET4T16A00001875P" / threadId = "ATHCB6Q2002551G6"
 _TIE_DOCID = re.compile(r"""["']?(?:docId|threadId)["']?\s*[:=]\s*["']([A-Z0-9]{16})["']""")
 _CHANNEL_INFO = re.compile(r"<!--\s*channelInfo\s+(\{[^<>]*?\})\s*-->")
@@ -82,8 +82,8 @@ class Template:
             if value and DOCID.fullmatch(value):
                 return value
         for value in (page.url, page.attr('link[rel="canonical"]', "href"), page.meta.get("og:url")):
-            if value and (m := _DOCID_IN_URL.search(value)):
-                return m.group(1)
+            if value and (found := docid_from_url(value)):
+                return found
         for anchor in ("docId", "threadId"):
             if m := _search_near(_TIE_DOCID, page.html, anchor):
                 return m.group(1)
