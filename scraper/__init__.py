@@ -8,6 +8,7 @@
 from ._version import __version__
 from .article import Article, Image
 from .clean import clean_html
+from .crawl import crawl
 from .errors import (
     ArchiveError,
     Blocked,
@@ -46,4 +47,5 @@ __all__ = [
     "URLRejected",
     "__version__",
     "clean_html",
+    "crawl",
 ]
