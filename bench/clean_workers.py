@@ -28,11 +28,12 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from scraper.cli.clean_cmd import Outcome, clean_items
-from scraper.sources import SavedPage, iter_sources
+from scraper.cli.clean_cmd import Outcome, Result, clean_items, process_items
+from scraper.sources import SavedPage, SourceItem, iter_sources
 from scraper.writers import JsonlWriter
 
 PAGES = Path(__file__).resolve().parents[1] / ".." / "shared" / "netease-pages"
+CPU_LOG = "CLEAN_WORKERS_BENCH_CPU_LOG"
 DECLARED = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
 
 
@@ -94,13 +95,24 @@ def time_read(warc: Path) -> tuple[float, int]:
     return time.perf_counter() - start, pages
 
 
-def time_clean(warc: Path, workers: int) -> tuple[float, float, int, int]:
-    """Wall time, CPU time of this (the reading) process, cleaned and failed counts."""
+def timed_task(items: list[SourceItem]) -> list[Result]:
+    """The workers' task, also logging its CPU time (the pool's processes are not our children)."""
+    start = time.process_time()
+    results = process_items(items)
+    with open(os.environ[CPU_LOG], "a", encoding="ascii") as log:
+        log.write(f"{time.process_time() - start}\n")
+    return results
+
+
+def time_clean(warc: Path, workers: int) -> tuple[float, float, float, int, int]:
+    """Wall time, CPU of the reading process, CPU spent cleaning, cleaned and failed counts."""
+    log = Path(os.environ[CPU_LOG])
+    log.write_text("")
     start, cpu = time.perf_counter(), time.process_time()
     cleaned = failed = 0
     with open(os.devnull, "w", encoding="utf-8") as sink:
         writer = JsonlWriter(sink)
-        for result in clean_items(iter_sources([str(warc)]), workers=workers):
+        for result in clean_items(iter_sources([str(warc)]), workers=workers, task=timed_task):
             if isinstance(result, Outcome):
                 if result.article is not None:
                     writer.write(result.article)
@@ -108,7 +120,11 @@ def time_clean(warc: Path, workers: int) -> tuple[float, float, int, int]:
                 else:
                     failed += 1
         writer.close()
-    return time.perf_counter() - start, time.process_time() - cpu, cleaned, failed
+    elapsed, reader_cpu = time.perf_counter() - start, time.process_time() - cpu
+    clean_cpu = sum(float(x) for x in log.read_text().split())
+    if workers <= 1:
+        reader_cpu -= clean_cpu  # cleaning ran in this process too
+    return elapsed, reader_cpu, clean_cpu, cleaned, failed
 
 
 def main() -> int:
@@ -123,6 +139,7 @@ def main() -> int:
         return 0
     specs = page_specs(args.pages)
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ[CPU_LOG] = str(Path(tmp) / "cpu.log")  # before the pool starts: workers inherit it
         warc = Path(tmp) / "bench.warc.gz"
         responses = build_warc(warc, specs, args.records)
         size = warc.stat().st_size / 1e6
@@ -132,10 +149,13 @@ def main() -> int:
         read_s, pages = min(time_read(warc) for _ in range(args.rounds))
         print(f"read only : {pages / read_s:6.0f} pages/s  wall {read_s:6.2f} s")
         for workers in (int(w) for w in args.workers.split(",")):
-            elapsed, main_cpu, cleaned, failed = min(time_clean(warc, workers) for _ in range(args.rounds))
-            rate = (cleaned + failed) / elapsed
+            elapsed, reader_cpu, clean_cpu, cleaned, failed = min(
+                time_clean(warc, workers) for _ in range(args.rounds)
+            )
+            n = cleaned + failed
             print(
-                f"workers={workers} : {rate:6.0f} pages/s  wall {elapsed:6.2f} s  reader cpu {main_cpu:6.2f} s"
+                f"workers={workers} : {n / elapsed:6.0f} pages/s  wall {elapsed:6.2f} s"
+                f"  cpu/page: reading {1000 * reader_cpu / n:.2f} ms, cleaning {1000 * clean_cpu / n:.2f} ms"
                 f"  ({cleaned} cleaned, {failed} failed)"
             )
         print(f"cores free for us: {free_cores():.2f}; load: {os.getloadavg()[0]:.2f}")
