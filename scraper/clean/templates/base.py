@@ -48,7 +48,9 @@ class Template:
     def published_at(self, page: Page) -> str | None:
         return (
             parse_cn_datetime(page.attr("html", "data-publishtime"))
-            or parse_cn_datetime(page.attr("[data-ptime]", "data-ptime"))
+            or parse_cn_datetime(
+                page.attr("#contain[data-ptime]", "data-ptime")
+            )  # not .post_next: the next article
             or parse_cn_datetime(page.meta.get("article:published_time"))
             or parse_cn_datetime(page.meta.get("og:release_date"))
         )

@@ -38,7 +38,7 @@ class Pc2021(Template):
         return self.labelled(page.first_text(INFO), "来源"), None
 
     def author(self, page: Page) -> str | None:
-        return self.real_author(self.labelled(page.first_text(AUTHOR_LINE), "作者"))
+        return self.real_author(self.labelled(page.first_text(AUTHOR_LINE), "作者", words=4))
 
     def editor(self, page: Page) -> str | None:
         for selector in EDITOR_LINES:
