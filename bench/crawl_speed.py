@@ -164,6 +164,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--urls", type=int, default=2000)
     ap.add_argument("--big", type=int, default=100_000, help="URLs for the memory run (0: skip)")
+    ap.add_argument("--big-concurrency", type=int, default=16, help="concurrency of the memory run")
     ap.add_argument("--concurrency", type=int, default=64)
     ap.add_argument("--latency", type=float, default=0.05)
     ap.add_argument("--clean-workers", type=int, nargs="+", default=[0, 1])
@@ -199,10 +200,9 @@ def main() -> None:
                 )
             if args.big:
                 workers = args.clean_workers[-1]
-                r = one(args.big, port, args.concurrency, workers, tmp)
-                report(
-                    f"{args.big} URLs, clean_workers={workers}", r, args.big, args.concurrency, args.latency
-                )
+                r = one(args.big, port, args.big_concurrency, workers, tmp)
+                label = f"{args.big} URLs, concurrency {args.big_concurrency}, clean_workers={workers}"
+                report(label, r, args.big, args.big_concurrency, args.latency)
     finally:
         server.stdin.close()  # type: ignore[union-attr]
         server.wait(timeout=10)

@@ -232,3 +232,22 @@ def test_the_url_list_is_streamed_not_loaded(tmp_path: Path) -> None:
     )
     assert summary.done == 1500 and consumed == 1500
     assert at_first_write[0] <= 300  # a couple of batches, not the whole list
+
+
+def test_cleaning_in_a_process_pool_gives_the_same_records_and_failures(
+    netease_server: NeteaseServer, tmp_path: Path
+) -> None:
+    urls = [netease_server.add_article(d) for d in IDS[:3]]
+    empty = netease_server.add(
+        f"/dy/article/{IDS[3]}.html", body="<html><head><title>网易</title></head></html>"
+    )
+    url_list = write_list(tmp_path / "urls.txt", [*urls, empty])
+    inline = crawl(url_list, tmp_path / "a.jsonl", options(netease_server))
+    pooled_opts = CrawlOptions(fetch=options(netease_server).fetch, clean_workers=1)
+    pooled = crawl(url_list, tmp_path / "b.jsonl", pooled_opts)
+    assert pooled.failed == inline.failed and sum(pooled.failed.values()) == 1
+
+    def strip(recs: list[dict[str, object]]) -> list[dict[str, object]]:
+        return sorted(({k: v for k, v in r.items() if k != "fetched_at"} for r in recs), key=str)
+
+    assert strip(records(tmp_path / "b.jsonl")) == strip(records(tmp_path / "a.jsonl"))

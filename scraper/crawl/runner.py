@@ -30,12 +30,15 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import multiprocessing
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+import httpx
 
 from ..article import Article
 from ..clean import clean_html
@@ -67,14 +70,13 @@ class CrawlOptions:
 
 @dataclass(frozen=True)
 class CrawlProgress:
-    """A snapshot for progress displays; ``total`` is the list's line count when known."""
+    """A snapshot for progress displays (counts over the whole job, except ``new``)."""
 
     done: int  # articles in the output (whole job)
     failed: int
     duplicate: int
     new: int  # articles written by this run
     elapsed: float
-    total: int | None = None
 
     @property
     def rate(self) -> float:
@@ -150,8 +152,7 @@ async def crawl_async(
     *,
     sink: PageSink | None = None,
     progress: Callable[[CrawlProgress], None] | None = None,
-    transport: object | None = None,
-    total: int | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> CrawlSummary:
     """:func:`crawl` inside a running event loop. ``transport`` is handed to the Fetcher (tests)."""
     out_path = Path(output)
@@ -166,7 +167,7 @@ async def crawl_async(
                 state.requeue_failed()
             failures = FailureLog(failures_path(out_path))
             failures.rewrite(f.to_dict() for f in state.iter_failures())
-            run = _Run(state, out_path, failures, opts, sink, progress, total, started)
+            run = _Run(state, out_path, failures, opts, sink, progress, started)
             try:
                 await run.go(urls, transport)
             finally:
@@ -201,7 +202,6 @@ class _Run:
         options: CrawlOptions,
         sink: PageSink | None,
         progress: Callable[[CrawlProgress], None] | None,
-        total: int | None,
         started: float,
     ) -> None:
         self.state = state
@@ -210,7 +210,6 @@ class _Run:
         self.options = options
         self.sink = sink
         self.progress = progress
-        self.total = total
         self.started = started
         self.new = 0
         done, _, failed = state.counts()
@@ -218,7 +217,7 @@ class _Run:
         self._failed = sum(failed.values())
         self._duplicate = state.duplicates
 
-    async def go(self, urls: UrlSource, transport: object | None) -> None:
+    async def go(self, urls: UrlSource, transport: httpx.AsyncBaseTransport | None) -> None:
         workers = max(1, self.options.fetch.concurrency)
         todo: asyncio.Queue[Item | None] = asyncio.Queue(maxsize=2 * workers)
         outcomes: asyncio.Queue[_Done | _Failed | None] = asyncio.Queue(maxsize=4 * self.options.write_batch)
@@ -232,9 +231,7 @@ class _Run:
             on_added=self._on_added,
         )
         out = JsonlOutput(self.output)
-        executor: Executor | None = None
-        if self.options.clean_workers > 0:
-            executor = ProcessPoolExecutor(self.options.clean_workers)
+        executor = _clean_pool(self.options.clean_workers)
         try:
             async with Fetcher(self.options.fetch, transport=transport) as fetcher:
                 writer = asyncio.create_task(self._writer(outcomes, out))
@@ -355,13 +352,25 @@ class _Run:
                     self._duplicate,
                     self.new,
                     time.monotonic() - self.started,
-                    self.total,
                 )
             )
 
 
 def _fail(item: Item, reason: str, attempts: int, status: int | None, error: str | None) -> _Failed:
     return _Failed(item.docid, Failure(item.url, item.docid, reason, attempts, status, error))
+
+
+def _clean_pool(workers: int) -> Executor | None:
+    """A process pool for clean_html, its processes started now, while this process has no threads."""
+    if workers <= 0:
+        return None
+    # fork: the workers inherit the imported cleaner and never re-run ``python -m scraper``'s
+    # __main__ (spawn would); forking before any thread exists keeps it safe.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    pool.submit(int).result()  # with fork, every worker is started on the first submit
+    return pool
 
 
 def _clean_in_worker(content: bytes, url: str | None, charset: str | None) -> Article | tuple[str, str]:
