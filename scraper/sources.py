@@ -56,6 +56,7 @@ class SavedPage:
     content: bytes
     url: str | None = None
     charset: str | None = None  # from the HTTP Content-Type header, when there was one
+    final_url: str | None = None  # after redirects: only a WARC written by our crawl records it
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,9 @@ def _from_file(path: Path, url: str | None, max_bytes: int, warc: bool) -> Itera
         for item in read_warc(path, max_bytes=max_bytes):
             where = f"{origin}#{item.offset}"
             if isinstance(item, WarcPage):
-                yield SavedPage(where, item.content, url=item.url, charset=item.charset)
+                yield SavedPage(
+                    where, item.content, url=item.url, charset=item.charset, final_url=item.final_url
+                )
             elif isinstance(item, WarcSkip):
                 yield Skipped(where, item.reason)
             elif isinstance(item, WarcBroken):

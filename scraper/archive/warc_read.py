@@ -3,7 +3,10 @@
 Every record of the file comes out as exactly one of:
 
 - :class:`WarcPage`   — a ``response`` record with HTTP 200, an HTML content type and a NetEase
-  target URI; carries the payload bytes, the WARC-Target-URI and the HTTP ``charset``;
+  target URI; carries the payload bytes, the WARC-Target-URI and the HTTP ``charset``. A record
+  written by our crawl (:mod:`.warc_write`) has :data:`REQUESTED_URI_HEADER`: then ``url`` is that
+  (the URL asked for), ``final_url`` the target URI, and any host is accepted (the crawl fetched it
+  because the user allowed it);
 - :class:`WarcSkip`   — a well-formed record that is not such a page (``non_response``,
   ``non_netease``, ``http_<status>``, ``non_html``);
 - :class:`WarcBroken` — a record that cannot be read (``truncated``, ``bad_header``, ``bad_gzip``,
@@ -31,7 +34,15 @@ from ..config import MAX_BODY_BYTES, NETEASE_HOST_SUFFIXES
 from ..errors import ArchiveError
 from .streams import GZIP_MAGIC, GzipMemberStream, PlainStream, RecordStream
 
-__all__ = ["WarcBroken", "WarcPage", "WarcSkip", "is_warc_name", "read_warc", "sniff_warc"]
+__all__ = [
+    "REQUESTED_URI_HEADER",
+    "WarcBroken",
+    "WarcPage",
+    "WarcSkip",
+    "is_warc_name",
+    "read_warc",
+    "sniff_warc",
+]
 
 WARC_VERSIONS = ["WARC/1.1", "WARC/1.0", "WARC/0.18", "WARC/0.17"]
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -39,6 +50,8 @@ MAX_LINE = 64 * 1024  # longest header line we accept
 MAX_HEADER_LINES = 512
 # HTTP headers sit inside the record block, so the block may exceed the page cap by this much.
 HTTP_HEADER_ROOM = 256 * 1024
+# Set by our crawl's WARC writer on response records: the URL asked for, before redirects.
+REQUESTED_URI_HEADER = "NetEase-Scraper-Requested-URI"
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,7 @@ class WarcPage:
     url: str
     content: bytes
     charset: str | None
+    final_url: str | None = None  # only for records written by our crawl (see the module docstring)
 
 
 @dataclass(frozen=True)
@@ -177,10 +191,11 @@ def _read_block(stream: RecordStream, offset: int, header: StatusAndHeaders, max
     length = int(header.get_header("Content-Length").strip())
     rec_type = (header.get_header("WARC-Type") or "").strip().lower()
     url = (header.get_header("WARC-Target-URI") or "").strip().strip("<>")  # WARC 1.1 drafts used <...>
+    requested = (header.get_header(REQUESTED_URI_HEADER) or "").strip() or None
     skip = None
     if rec_type != "response":
         skip = "non_response"
-    elif not _is_netease(url):
+    elif not _is_netease(url) and requested is None:
         skip = "non_netease"
     if skip is not None:
         if stream.skip(length) < length:
@@ -197,7 +212,10 @@ def _read_block(stream: RecordStream, offset: int, header: StatusAndHeaders, max
     block = stream.read(keep)
     if len(block) < keep or stream.skip(length - keep) < length - keep:
         return WarcBroken(offset, "truncated", f"record has {len(block)} of {length} bytes", url)
-    return _page_from_block(offset, url, block, cut=keep < length, max_bytes=max_bytes)
+    page = _page_from_block(offset, url, block, cut=keep < length, max_bytes=max_bytes)
+    if requested is not None and isinstance(page, WarcPage):
+        return WarcPage(page.offset, requested, page.content, page.charset, final_url=url)
+    return page
 
 
 def _page_from_block(offset: int, url: str, block: bytes, *, cut: bool, max_bytes: int) -> WarcItem:

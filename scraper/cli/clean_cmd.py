@@ -124,7 +124,10 @@ def run(args: argparse.Namespace) -> int:
 def clean_page(page: SavedPage) -> Outcome:
     """Clean one page; any error becomes a failure outcome (never raises)."""
     try:
-        article = clean_html(page.content, url=page.url, charset=page.charset)
+        # Like the crawl: clean against the URL that answered, then record the one asked for.
+        article = clean_html(page.content, url=page.final_url or page.url, charset=page.charset)
+        if page.final_url is not None:
+            article = article.replace(url=page.url, final_url=page.final_url)
     except ScraperError as exc:
         return Outcome(page.origin, page.url, reason=exc.reason, message=str(exc))
     except Exception as exc:  # a bug on one odd page must not stop a million-page run

@@ -2,7 +2,8 @@
 
 Resumable: run the same command again after an interruption (even ``kill -9``) and it carries on,
 writing each article exactly once. State lives in ``<output>.state.sqlite``, failures in
-``<output>.failures.jsonl``.
+``<output>.failures.jsonl``. ``--warc FILE`` also keeps every fetched page, raw, in a ``.warc.gz``
+(see :mod:`scraper.archive.warc_write` for why a kill never leaves it unreadable).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..archive.warc_write import WarcWriter
 from ..config import (
     DEFAULT_CONCURRENCY,
     DEFAULT_DELAY,
@@ -21,9 +23,9 @@ from ..config import (
     FetchOptions,
 )
 from ..crawl.output import failures_path
-from ..crawl.runner import CrawlOptions, CrawlProgress, CrawlSummary, crawl
+from ..crawl.runner import CrawlOptions, CrawlProgress, CrawlSummary, PageSink, crawl
 from ..crawl.schedule import count_lines
-from ..errors import StateStoreError
+from ..errors import ArchiveError, StateStoreError
 
 NAME = "crawl"
 HELP = "Fetch and clean a list of NetEase article URLs into JSON lines (resumable, exactly once)."
@@ -62,6 +64,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--state", type=Path, default=None, help="state file (default: <output>.state.sqlite)"
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    parser.add_argument(
+        "--warc",
+        type=Path,
+        default=None,
+        metavar="FILE.warc.gz",
+        help="also append each fetched page (request + response records) to this WARC; safe across resumes",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,13 +95,22 @@ def run(args: argparse.Namespace) -> int:
     )
     show_bar = sys.stderr.isatty() and not args.no_progress
     try:
+        warc = WarcWriter(args.warc) if args.warc is not None else None  # repairs a torn tail first
+    except (ArchiveError, OSError) as exc:
+        print(f"netease-scraper crawl: cannot write the WARC: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    sink = warc.awrite if warc is not None else None
+    try:
         if show_bar:
-            summary = _crawl_with_bar(args.urls, args.output, options)
+            summary = _crawl_with_bar(args.urls, args.output, options, sink)
         else:
-            summary = crawl(args.urls, args.output, options)
+            summary = crawl(args.urls, args.output, options, sink=sink)
     except StateStoreError as exc:
         print(f"netease-scraper crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    finally:
+        if warc is not None:
+            warc.close()
     _print_summary(summary)
     return EXIT_OK if summary.failed_total == 0 and summary.pending == 0 else EXIT_SOME_FAILED
 
@@ -107,10 +125,12 @@ def _check(args: argparse.Namespace) -> str | None:
         return "--delay, --retries and --clean-workers must be >= 0, --timeout > 0"
     if args.output.is_dir():
         return f"output is a directory: {args.output}"
+    if args.warc is not None and not args.warc.name.lower().endswith(".warc.gz"):
+        return f"--warc needs a .warc.gz file name (it is written gzip per record): {args.warc}"
     return None
 
 
-def _crawl_with_bar(urls: str, output: Path, options: CrawlOptions) -> CrawlSummary:
+def _crawl_with_bar(urls: str, output: Path, options: CrawlOptions, sink: PageSink | None) -> CrawlSummary:
     """The crawl with a rich progress bar on stderr: done, failed, rate, ETA."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -135,7 +155,7 @@ def _crawl_with_bar(urls: str, output: Path, options: CrawlOptions) -> CrawlSumm
                 rate=p.rate,
             )
 
-        return crawl(urls, output, options, progress=update)
+        return crawl(urls, output, options, sink=sink, progress=update)
 
 
 def _print_summary(summary: CrawlSummary) -> None:
