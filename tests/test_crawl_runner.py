@@ -251,3 +251,15 @@ def test_cleaning_in_a_process_pool_gives_the_same_records_and_failures(
         return sorted(({k: v for k, v in r.items() if k != "fetched_at"} for r in recs), key=str)
 
     assert strip(records(tmp_path / "b.jsonl")) == strip(records(tmp_path / "a.jsonl"))
+
+
+def test_retry_failed_reads_rejected_lines_again(netease_server: NeteaseServer, tmp_path: Path) -> None:
+    """A line rejected as not_netease becomes an article once its host is allowed (--allow-host)."""
+    url = netease_server.add_article(IDS[0])
+    url_list, out = write_list(tmp_path / "urls.txt", [url]), tmp_path / "out.jsonl"
+    no_host = CrawlOptions(fetch=FetchOptions(delay=0, retries=0, ignore_robots=True))
+    assert crawl(url_list, out, no_host).failed == {"not_netease": 1}
+    assert crawl(url_list, out, options(netease_server)).failed == {"not_netease": 1}  # kept as it was
+    summary = crawl(url_list, out, CrawlOptions(fetch=options(netease_server).fetch, retry_failed=True))
+    assert (summary.done, summary.failed) == (1, {})
+    assert [r["docid"] for r in records(out)] == [IDS[0]]

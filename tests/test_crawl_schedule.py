@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
+from scraper.crawl import schedule
 from scraper.crawl.schedule import LineReader, Scheduler, count_lines, parse_line
 from scraper.crawl.state import AddResult, Item, StateStore
 
@@ -91,3 +94,58 @@ def test_scheduler_serves_earlier_pending_rows_before_reading_on(tmp_path: Path)
         return out
 
     assert asyncio.run(go()) == [D1, D2]
+
+
+def test_skip_verified_skips_the_same_prefix_and_rewinds_an_edited_file(tmp_path: Path) -> None:
+    path = tmp_path / "urls.txt"
+    path.write_text("a\nb\n\nc\nd\n")
+    first = LineReader(path)
+    first.read_batch(3)  # a, b, c: lines 1-4
+    lines, digest = first.lineno, first.digest
+    first.close()
+
+    same = LineReader(path)
+    assert same.skip_verified(lines, digest)
+    assert same.read_batch(10) == [(5, "d")]
+    path.write_text("a\nB\n\nc\nd\n")  # edited inside the part already read
+    edited = LineReader(path)
+    assert not edited.skip_verified(lines, digest)
+    assert edited.read_batch(2) == [(1, "a"), (2, "B")]
+    assert not LineReader(iter(["a", "b"])).skip_verified(2, digest)  # only files are skipped
+
+
+def test_rerun_over_a_longer_list_reads_only_the_new_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, db = tmp_path / "urls.txt", tmp_path / "s.sqlite"
+    urls = [f"https://www.163.com/dy/article/AAAAAAAA{i:08d}.html" for i in range(600)]
+    path.write_text("\n".join(urls[:300]) + "\n")
+
+    async def feed() -> None:
+        queue: asyncio.Queue[Item | None] = asyncio.Queue()
+        with StateStore(db) as state:
+            await Scheduler(state, LineReader(path), queue, batch_size=100).run(workers=1)
+            state.commit_batch([(d, 1, 200) for d in _drain(queue)], [])
+
+    asyncio.run(feed())
+    path.write_text("\n".join(urls) + "\n")  # the user appended 300 URLs
+    parsed: list[int] = []
+    real = schedule.parse_line
+    monkeypatch.setattr(schedule, "parse_line", lambda n, t, h: parsed.append(n) or real(n, t, h))
+
+    async def second() -> list[str]:
+        queue: asyncio.Queue[Item | None] = asyncio.Queue()
+        with StateStore(db) as state:
+            await Scheduler(state, LineReader(path), queue, batch_size=100).run(workers=1)
+        return _drain(queue)
+
+    new = asyncio.run(second())
+    assert new == [f"AAAAAAAA{i:08d}" for i in range(300, 600)]
+    assert parsed == list(range(301, 601))  # the first 300 lines were hashed, not parsed
+
+
+def _drain(queue: asyncio.Queue[Item | None]) -> list[str]:
+    out = []
+    while (item := queue.get_nowait()) is not None:
+        out.append(item.docid)
+    return out

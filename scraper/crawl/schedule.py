@@ -9,6 +9,7 @@ articles left by an earlier run are claimed first, before any new line is read.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +29,8 @@ class LineReader:
     """The URL list, read a batch at a time: a file path, ``-`` for stdin, or an iterable of strings.
 
     Blank lines and ``#`` comments are skipped but still counted, so line numbers match the file.
+    :attr:`digest` fingerprints the lines read so far; a rerun over a list *file* uses it to skip
+    the part an earlier run already recorded without parsing it again (see :meth:`skip_verified`).
     """
 
     def __init__(self, source: UrlSource) -> None:
@@ -43,23 +46,56 @@ class LineReader:
         else:
             lines = source
         self._it: Iterator[str] = iter(lines)
+        self._hash = hashlib.blake2b(digest_size=16)
         self.lineno = 0
         self.exhausted = False
+
+    @property
+    def digest(self) -> str:
+        """Fingerprint of lines ``1..lineno`` as read."""
+        return self._hash.hexdigest()
+
+    def _next(self) -> str | None:
+        try:
+            line = next(self._it)
+        except StopIteration:
+            self.exhausted = True
+            return None
+        self.lineno += 1
+        self._hash.update(line.encode("utf-8", "replace"))
+        return line
 
     def read_batch(self, n: int) -> list[tuple[int, str]]:
         """Up to ``n`` non-blank lines as ``(lineno, stripped text)``; empty once the input is over."""
         out: list[tuple[int, str]] = []
         while len(out) < n:
-            try:
-                line = next(self._it)
-            except StopIteration:
-                self.exhausted = True
+            line = self._next()
+            if line is None:
                 break
-            self.lineno += 1
             text = line.strip()
             if text and not text.startswith("#"):
                 out.append((self.lineno, text))
         return out
+
+    def skip_verified(self, lines: int, digest: str | None) -> bool:
+        """Skip the first ``lines`` lines if they are the ones an earlier run read (same ``digest``).
+
+        Only a list file can be skipped: its lines are hashed, not parsed, and when the digest
+        differs (the file was edited) it is rewound so that every line is read again. Returns
+        whether the lines were skipped.
+        """
+        if self._owned is None or not lines or not digest or self.lineno:
+            return False
+        while self.lineno < lines and self._next() is not None:
+            pass
+        if self.lineno == lines and self.digest == digest:
+            return True
+        self._owned.seek(0)
+        self._it = iter(self._owned)
+        self._hash = hashlib.blake2b(digest_size=16)
+        self.lineno = 0
+        self.exhausted = False
+        return False
 
     def close(self) -> None:
         """Close the file if this reader opened it (stdin is left open)."""
@@ -115,6 +151,7 @@ class Scheduler:
     async def run(self, workers: int) -> None:
         """Feed until the input is exhausted and every pending article is queued."""
         cursor = 0
+        first_read = True
         while True:
             items = self._state.claim(cursor, self._batch_size)
             if items:
@@ -124,10 +161,14 @@ class Scheduler:
                 continue
             if self._reader.exhausted:
                 break
+            if first_read:
+                first_read = False
+                lines_read, digest = self._state.input_progress
+                await asyncio.to_thread(self._reader.skip_verified, lines_read, digest)
             # Reading (maybe a pipe) and URL parsing run in a thread; SQLite stays on the loop thread.
             parsed = await asyncio.to_thread(self._read_parsed)
             if parsed:
-                result = self._state.add(parsed, last_lineno=self._reader.lineno)
+                result = self._state.add(parsed, last_lineno=self._reader.lineno, digest=self._reader.digest)
                 if self._on_added is not None:
                     self._on_added(result)
         for _ in range(workers):

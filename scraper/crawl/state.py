@@ -1,15 +1,16 @@
 """The crawl state store: one embedded SQLite file next to the output (the only module with SQL).
 
 One row per *item*: an article (key = its docid) or an input line that is no article URL
-(key = ``line:<text>``, failed at once with ``not_netease``/``bad_url``). Rows are numbered by
+(key = ``line:<hash of the text>``, failed at once with ``not_netease``/``bad_url``). Rows are numbered by
 ``seq`` in the order they were first seen; :meth:`StateStore.claim` walks that order forwards, so a
 row is handed out at most once per run and the in-memory queue never holds more than a batch.
 
 Statuses: ``pending`` → ``done`` (its JSON line is durable in the output) or ``failed`` (reason,
 attempts, last HTTP status and error kept). ``meta`` holds the few scalars that make resuming exact:
 ``output_bytes`` (size of the output file once the last committed batch was on disk), ``lines_read``
-(how far into the input earlier runs got, so a rerun over the same list does not count its lines as
-duplicates again) and ``duplicates``.
+and ``input_digest`` (how far into the input earlier runs got and a fingerprint of those lines, so a
+rerun over the same list skips them unparsed and does not count them as duplicates again) and
+``duplicates``.
 
 The database runs in WAL mode with ``synchronous=NORMAL``: a commit survives a killed process (the
 WAL is in the OS page cache); after a power loss the last commits may be lost, which the start-up
@@ -19,6 +20,7 @@ reconciliation with the output file repairs (see ``scraper.crawl.runner``).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,10 +36,10 @@ SCHEMA_VERSION = "1"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
     seq         INTEGER PRIMARY KEY,               -- first-seen order; claims walk it forwards
-    key         TEXT    NOT NULL UNIQUE,           -- docid, or 'line:<text>' for a rejected line
+    key         TEXT    NOT NULL UNIQUE,           -- docid, or 'line:<hash of the text>' for a rejected line
     docid       TEXT,
     url         TEXT    NOT NULL,                  -- the input line as given (first occurrence)
-    fetch_url   TEXT,
+    fetch_url   TEXT,                              -- NULL when it is the url itself
     status      TEXT    NOT NULL DEFAULT 'pending',  -- pending | done | failed
     attempts    INTEGER NOT NULL DEFAULT 0,        -- HTTP attempts over all runs
     reason      TEXT,                              -- failure reason code (errors.py)
@@ -69,8 +71,12 @@ class NewItem:
 
     @property
     def key(self) -> str:
-        """The de-duplication key: the docid, else the line itself."""
-        return self.docid if self.docid else LINE_KEY_PREFIX + self.url[:MAX_KEY_CHARS]
+        """The de-duplication key: the docid, else a hash of the line (compact for long junk lists)."""
+        if self.docid:
+            return self.docid
+        return (
+            LINE_KEY_PREFIX + hashlib.blake2b(self.url.encode("utf-8", "replace"), digest_size=10).hexdigest()
+        )
 
 
 @dataclass(frozen=True)
@@ -186,11 +192,18 @@ class StateStore:
                 "UPDATE items SET status = 'pending', reason = NULL WHERE status = 'failed' AND docid IS NOT NULL"
             ).rowcount
             self._db.execute("DELETE FROM items WHERE status = 'failed' AND docid IS NULL")
+            self._set("input_digest", None)  # so the whole list is read again, not skipped
         return n
 
     # -- input -------------------------------------------------------------------------------
 
-    def add(self, items: Sequence[NewItem], *, last_lineno: int) -> AddResult:
+    @property
+    def input_progress(self) -> tuple[int, str | None]:
+        """``(lines_read, digest)``: how far earlier runs read the input, and its fingerprint there."""
+        digest = self._get("input_digest")
+        return int(self._get("lines_read") or 0), None if digest is None else str(digest)
+
+    def add(self, items: Sequence[NewItem], *, last_lineno: int, digest: str | None = None) -> AddResult:
         """Record a batch of input lines (INSERT OR IGNORE by key) in one transaction.
 
         A line whose key is already known counts as a duplicate, unless an earlier run had
@@ -207,7 +220,13 @@ class StateStore:
                     cur = self._db.execute(
                         "INSERT OR IGNORE INTO items (key, docid, url, fetch_url, updated_at) "
                         "VALUES (?, ?, ?, ?, ?)",
-                        (it.key, it.docid, it.url[:MAX_KEY_CHARS], it.fetch_url, now),
+                        (
+                            it.key,
+                            it.docid,
+                            it.url[:MAX_KEY_CHARS],
+                            _unless_same(it.fetch_url, it.url[:MAX_KEY_CHARS]),
+                            now,
+                        ),
                     )
                 else:
                     cur = self._db.execute(
@@ -227,6 +246,7 @@ class StateStore:
                 self._set("duplicates", self.duplicates + dups)
             if last_lineno > lines_read:
                 self._set("lines_read", last_lineno)
+                self._set("input_digest", digest)
         return AddResult(added, dups, tuple(rejected))
 
     # -- the run -----------------------------------------------------------------------------
@@ -234,7 +254,7 @@ class StateStore:
     def claim(self, after_seq: int, limit: int) -> list[Item]:
         """The next ``limit`` pending articles after ``after_seq``, in first-seen order."""
         rows = self._db.execute(
-            "SELECT seq, docid, url, fetch_url, attempts FROM items "
+            "SELECT seq, docid, url, COALESCE(fetch_url, url), attempts FROM items "
             "WHERE status = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
             (after_seq, limit),
         ).fetchall()
@@ -299,7 +319,7 @@ class StateStore:
                     "INSERT INTO items (key, docid, url, fetch_url, status, updated_at) "
                     "VALUES (?, ?, ?, ?, 'done', ?) ON CONFLICT (key) DO UPDATE "
                     "SET status = 'done', reason = NULL WHERE status IN ('pending', 'failed')",
-                    (docid, docid, url, url, now),
+                    (docid, docid, url, None, now),
                 ).rowcount
                 if full:
                     self._db.execute(
@@ -342,6 +362,11 @@ class StateStore:
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db, self.path)
+
+
+def _unless_same(value: str | None, other: str) -> str | None:
+    """``value``, or None when it equals ``other`` (saves a URL per row in a million-row state)."""
+    return None if value == other else value
 
 
 class _Transaction:
