@@ -68,3 +68,21 @@ def test_exit_2_on_bad_usage(
     assert code == 2
     assert "netease-scraper crawl:" in capsys.readouterr().err
     assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("out", "extra"),
+    [("-", ()), ("missing-dir/out.jsonl", ()), ("out.jsonl", ("--proxy", "notaproxy://x"))],
+    ids=["stdout", "no-dir", "bad-proxy"],
+)
+def test_exit_2_on_an_unusable_output_or_proxy(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    out: str,
+    extra: tuple[str, ...],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "urls.txt").write_text("https://www.163.com/dy/article/KDDDDDDD00000001.html\n")
+    assert main(["crawl", "urls.txt", "-o", out, *extra]) == 2
+    assert "netease-scraper crawl:" in capsys.readouterr().err

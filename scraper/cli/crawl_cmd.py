@@ -25,7 +25,7 @@ from ..config import (
 from ..crawl.output import failures_path
 from ..crawl.runner import CrawlOptions, CrawlProgress, CrawlSummary, PageSink, crawl
 from ..crawl.schedule import count_lines
-from ..errors import ArchiveError, StateStoreError
+from ..errors import ArchiveError, FetchError, StateStoreError
 
 NAME = "crawl"
 HELP = "Fetch and clean a list of NetEase article URLs into JSON lines (resumable, exactly once)."
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
             summary = _crawl_with_bar(args.urls, args.output, options, sink)
         else:
             summary = crawl(args.urls, args.output, options, sink=sink)
-    except StateStoreError as exc:
+    except (StateStoreError, FetchError) as exc:  # locked/unusable state, unusable --proxy
         print(f"netease-scraper crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
     finally:
@@ -123,8 +123,12 @@ def _check(args: argparse.Namespace) -> str | None:
         return "--concurrency and --per-host must be at least 1"
     if args.delay < 0 or args.retries < 0 or args.timeout <= 0 or args.clean_workers < 0:
         return "--delay, --retries and --clean-workers must be >= 0, --timeout > 0"
+    if str(args.output) == "-":
+        return "-o needs a file: the output is appended to and resumed, it cannot be stdout"
     if args.output.is_dir():
         return f"output is a directory: {args.output}"
+    if not args.output.absolute().parent.is_dir():
+        return f"no such directory for the output: {args.output.parent}"
     if args.warc is not None and not args.warc.name.lower().endswith(".warc.gz"):
         return f"--warc needs a .warc.gz file name (it is written gzip per record): {args.warc}"
     return None
