@@ -7,7 +7,8 @@ The server runs in its own process (so it does not share the crawler's GIL), ans
 URL after ``--latency`` seconds with a synthetic pc-2021 page from ``fixtures/`` (docid substituted),
 and 404s anything else. Each crawl runs in a fresh child process that imports first and then times
 ``crawl()`` alone, reporting wall time, CPU time (its own plus its clean workers') and peak RSS
-(its own plus the largest clean worker's).
+(its own plus the largest clean worker's). A last run times the fetch layer alone (``Fetcher``,
+no cleaning or writing), to show where the time goes.
 
 Goal (issue 3 item 7): at least 85% of the ideal ``concurrency / latency`` pages/s, and peak RSS
 under 200 MB for 100,000 URLs.
@@ -127,6 +128,43 @@ def run_crawl(urls: str, output: str, port: int, concurrency: int, clean_workers
     )
 
 
+def run_fetch_only(urls: str, port: int, concurrency: int) -> None:
+    """The fetch layer alone (Fetcher, no cleaning, no state, no output), for the breakdown."""
+    import resource
+
+    from scraper.config import FetchOptions
+    from scraper.fetch import Fetcher
+
+    fetch = FetchOptions(
+        concurrency=concurrency,
+        per_host=concurrency,
+        delay=0.0,
+        retries=0,
+        ignore_robots=True,
+        allow_hosts=(f"127.0.0.1:{port}",),
+    )
+    todo = Path(urls).read_text().split()
+
+    async def go() -> int:
+        done = 0
+        async with Fetcher(fetch) as fetcher:
+
+            async def worker() -> None:
+                nonlocal done
+                while todo:
+                    await fetcher.fetch(todo.pop())
+                    done += 1
+
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return done
+
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    done = asyncio.run(go())
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"done": done, "failed": 0, "wall": wall, "cpu": cpu, "rss": rss, "child_rss": 0}))
+
+
 # -- the bench --------------------------------------------------------------------------------
 
 
@@ -137,18 +175,21 @@ def write_urls(path: Path, n: int, port: int) -> None:
 
 
 def one(n: int, port: int, concurrency: int, clean_workers: int, tmp: Path) -> dict[str, float]:
+    """One crawl in a child process (``clean_workers`` -1: the fetch layer alone)."""
     urls, out = tmp / f"urls-{n}.txt", tmp / f"out-{n}-{clean_workers}.jsonl"
     write_urls(urls, n, port)
-    args = [str(urls), str(out), str(port), str(concurrency), str(clean_workers)]
-    proc = subprocess.run(
-        [sys.executable, __file__, "--crawl", *args], capture_output=True, text=True, check=False
-    )
+    if clean_workers < 0:
+        cmd = ["--fetch-only", str(urls), str(port), str(concurrency)]
+    else:
+        cmd = ["--crawl", str(urls), str(out), str(port), str(concurrency), str(clean_workers)]
+    proc = subprocess.run([sys.executable, __file__, *cmd], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"crawl failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def report(label: str, r: dict, n: int, concurrency: int, latency: float) -> None:
+def report(label: str, r: dict, n: int, concurrency: int, latency: float) -> float:
+    """Print one result line; return the share of the ideal rate reached."""
     ideal = concurrency / latency
     rate = r["done"] / r["wall"]
     mb = 1024 * 1024
@@ -158,6 +199,7 @@ def report(label: str, r: dict, n: int, concurrency: int, latency: float) -> Non
         f"CPU {1000 * r['cpu'] / max(1, r['done']):.2f} ms/page; "
         f"peak RSS {r['rss'] / mb:.0f} MB (+ clean worker {r['child_rss'] / mb:.0f} MB)"
     )
+    return rate / ideal
 
 
 def main() -> None:
@@ -170,6 +212,7 @@ def main() -> None:
     ap.add_argument("--clean-workers", type=int, nargs="+", default=[0, 1])
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--crawl", nargs=5, help=argparse.SUPPRESS)
+    ap.add_argument("--fetch-only", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
         serve(args.latency)
@@ -177,6 +220,10 @@ def main() -> None:
     if args.crawl:
         urls, out, port, conc, workers = args.crawl
         run_crawl(urls, out, int(port), int(conc), int(workers))
+        return
+    if args.fetch_only:
+        urls, port, conc = args.fetch_only
+        run_fetch_only(urls, int(port), int(conc))
         return
 
     server = subprocess.Popen(
@@ -193,16 +240,23 @@ def main() -> None:
         )
         with tempfile.TemporaryDirectory() as d:
             tmp = Path(d)
+            best = 0.0
             for workers in args.clean_workers:
                 r = one(args.urls, port, args.concurrency, workers, tmp)
-                report(
-                    f"{args.urls} URLs, clean_workers={workers}", r, args.urls, args.concurrency, args.latency
-                )
+                label = f"{args.urls} URLs, clean_workers={workers}"
+                best = max(best, report(label, r, args.urls, args.concurrency, args.latency))
+            r = one(args.urls, port, args.concurrency, -1, tmp)
+            report(f"{args.urls} URLs, fetch layer alone", r, args.urls, args.concurrency, args.latency)
+            print(f"goal >= 85% of ideal: {'met' if best >= 0.85 else 'MISSED'} ({100 * best:.0f}%)")
             if args.big:
                 workers = args.clean_workers[-1]
                 r = one(args.big, port, args.big_concurrency, workers, tmp)
                 label = f"{args.big} URLs, concurrency {args.big_concurrency}, clean_workers={workers}"
                 report(label, r, args.big, args.big_concurrency, args.latency)
+                peak = (r["rss"] + r["child_rss"]) / 2**20
+                print(
+                    f"goal peak RSS < 200 MB for {args.big} URLs: {'met' if peak < 200 else 'MISSED'} ({peak:.0f} MB)"
+                )
     finally:
         server.stdin.close()  # type: ignore[union-attr]
         server.wait(timeout=10)
