@@ -20,7 +20,8 @@ Exactly-once guarantee (key = docid):
    rows done but missing go back to pending.
 
 So after any kill, SIGKILL included, the next run writes every article not yet in the file and
-none that is; the file holds one complete line per article. A page sink sees a page each time it
+none that is; the file holds one complete line per article. An ``flock`` on the output keeps a
+second crawl off it while one runs. A page sink sees a page each time it
 is fetched: a page fetched but killed before its line was committed is fetched (and sunk) again.
 Failures live in the state; ``<output>.failures.jsonl`` is rebuilt from it at the start and end of
 each run and appended to in between.
@@ -45,8 +46,16 @@ from ..clean import clean_html
 from ..config import FetchOptions
 from ..errors import FetchError, ScraperError
 from ..fetch import Fetcher, FetchResult
-from .output import FailureLog, JsonlOutput, RunLock, dumps, failures_path, scan_output, state_path
-from .output import truncate_partial as _truncate_partial
+from .output import (
+    FailureLog,
+    JsonlOutput,
+    RunLock,
+    dumps,
+    failures_path,
+    scan_output,
+    state_path,
+    truncate_partial,
+)
 from .schedule import LineReader, Scheduler, UrlSource
 from .state import AddResult, Failure, Item, StateStore
 
@@ -183,7 +192,7 @@ async def crawl_async(
 
 def repair_output(state: StateStore, output: Path) -> None:
     """Bring the output file and the state into agreement before a run (see the module docstring)."""
-    size = _truncate_partial(output)
+    size = truncate_partial(output)
     committed = state.output_bytes
     if size > committed:
         state.adopt_output(scan_output(output, committed), output_bytes=size)
