@@ -107,6 +107,22 @@ class Template:
         remove_noise(body, self.noise_selector)
 
     # --- helpers for subclasses --------------------------------------------------------------
+    def linked_source(
+        self, page: Page, link_selector: str, *line_selectors: str
+    ) -> tuple[str | None, str | None]:
+        """来源 from its link (name, and the href when it is a public http(s) address), else from a labelled line."""
+        link = page.css_first(link_selector)
+        if link is not None and (name := collapse(link.text())):
+            return name, _public_href(link.attributes.get("href"))
+        return self.labelled(page.first_text(*line_selectors), "本文来源", "来源"), None
+
+    def first_editor(self, page: Page, *selectors: str) -> str | None:
+        """责任编辑 from the first of ``selectors`` that names one, NetEase's code stripped."""
+        for selector in selectors:
+            if editor := self.editor_from(page.first_text(selector)):
+                return editor
+        return None
+
     @staticmethod
     def labelled(text: str | None, *labels: str, words: int = 1) -> str | None:
         return after_label(text, *labels, words=words)
@@ -132,3 +148,12 @@ def _search_near(pattern: re.Pattern[str], text: str, anchor: str, window: int =
             return m
         start = text.find(anchor, start + 1)
     return None
+
+
+def _public_href(href: str | None) -> str | None:
+    # Source links are sometimes placeholders ("http://#") or NetEase's internal feed servers (192.168.x).
+    href = (href or "").strip()
+    if not href.startswith(("http://", "https://")) or href in ("http://#", "https://#"):
+        return None
+    host = href.split("/", 3)[2] if href.count("/") >= 2 else ""
+    return None if host.startswith(("192.168.", "10.", "127.", "localhost")) else href

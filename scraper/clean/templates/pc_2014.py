@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..common import collapse, parse_cn_datetime
+from ..common import parse_cn_datetime
 from ..page import Page
 from .base import Template
 
@@ -32,18 +32,10 @@ class Pc2014(Template):
         ) or super().published_at(page)  # fmt: skip
 
     def source(self, page: Page) -> tuple[str | None, str | None]:
-        link = page.css_first(SOURCE_LINK)
-        if link is not None and (name := collapse(link.text())):
-            href = (link.attributes.get("href") or "").strip()
-            return name, href if href.startswith("http") and href != "http://#" else None
-        line = page.first_text(SOURCE_LINE) or page.first_text(TIME_SOURCE)
-        return self.labelled(line, "本文来源", "来源"), None
+        return self.linked_source(page, SOURCE_LINK, SOURCE_LINE, TIME_SOURCE)
 
     def author(self, page: Page) -> str | None:
         return self.real_author(self.labelled(page.first_text(SOURCE_LINE), "作者", words=4))
 
     def editor(self, page: Page) -> str | None:
-        for selector in EDITOR:
-            if editor := self.editor_from(page.first_text(selector)):
-                return editor
-        return None
+        return self.first_editor(page, *EDITOR)

@@ -31,20 +31,13 @@ class Pc2021(Template):
         return super().published_at(page) or parse_cn_datetime(page.first_text(INFO))
 
     def source(self, page: Page) -> tuple[str | None, str | None]:
-        link = page.css_first(SOURCE_LINK)
-        if link is not None and (name := collapse(link.text())):
-            href = (link.attributes.get("href") or "").strip()
-            return name, href if href.startswith("http") else None
-        return self.labelled(page.first_text(INFO), "来源"), None
+        return self.linked_source(page, SOURCE_LINK, INFO)
 
     def author(self, page: Page) -> str | None:
         return self.real_author(self.labelled(page.first_text(AUTHOR_LINE), "作者", words=4))
 
     def editor(self, page: Page) -> str | None:
-        for selector in EDITOR_LINES:
-            if editor := self.editor_from(page.first_text(selector)):
-                return editor
-        return None
+        return self.first_editor(page, *EDITOR_LINES)
 
     def location(self, page: Page) -> str | None:
         icon = page.css_first(SOURCE_LOCATION_ICON)

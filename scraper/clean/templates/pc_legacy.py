@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborNode
 
-from ..common import collapse, parse_cn_datetime
+from ..common import parse_cn_datetime
 from ..page import Page
 from .base import Template
 
@@ -31,21 +31,13 @@ class PcLegacy(Template):
         return parse_cn_datetime(page.first_text(*TIME_SOURCE)) or super().published_at(page)
 
     def source(self, page: Page) -> tuple[str | None, str | None]:
-        link = page.css_first(SOURCE_LINK)
-        if link is not None and (name := collapse(link.text())):
-            href = (link.attributes.get("href") or "").strip()
-            return name, href if href.startswith("http") and "//192.168." not in href else None
-        line = page.first_text(SOURCE_LINE) or page.first_text(*TIME_SOURCE)
-        return self.labelled(line, "本文来源", "来源"), None
+        return self.linked_source(page, SOURCE_LINK, SOURCE_LINE, *TIME_SOURCE)
 
     def author(self, page: Page) -> str | None:
         return self.real_author(self.labelled(page.first_text(SOURCE_LINE), "作者", words=4))
 
     def editor(self, page: Page) -> str | None:
-        for selector in EDITOR:
-            if editor := self.editor_from(page.first_text(selector)):
-                return editor
-        return None
+        return self.first_editor(page, *EDITOR)
 
     def body_nodes(self, page: Page) -> list[LexborNode]:
         nodes = [n for n in (page.css_first(ORIGINAL_TITLE), page.css_first(BODY)) if n is not None]
