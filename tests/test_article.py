@@ -1,0 +1,63 @@
+"""The Article record: the field table of the README, checked on every cleaned page we have."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from scoring import SHARED_PAGES
+
+from scraper import Article, Image, clean_html
+
+FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "template": (str,),
+    "title": (str,),
+    "text": (str,),
+    "url": (str, type(None)),
+    "final_url": (str, type(None)),
+    "canonical_url": (str, type(None)),
+    "docid": (str, type(None)),
+    "published_at": (str, type(None)),
+    "source": (str, type(None)),
+    "source_url": (str, type(None)),
+    "author": (str, type(None)),
+    "editor": (str, type(None)),
+    "location": (str, type(None)),
+    "category": (str, type(None)),
+    "keywords": (list,),
+    "description": (str, type(None)),
+    "images": (list,),
+    "fetched_at": (str, type(None)),
+    "status": (int, type(None)),
+}
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+PAGES = sorted(p for p in FIXTURES.glob("*/*.html") if p.parent.name != "nasty")
+PAGES += sorted(SHARED_PAGES.glob("*.html")) if SHARED_PAGES.is_dir() else []
+
+
+def test_field_table_matches_the_dataclass() -> None:
+    assert list(Article(template="x", title="", text="").to_dict()) == list(FIELD_TYPES)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[f"{p.parent.name}/{p.name}" for p in PAGES])
+def test_every_field_has_its_documented_type(path: Path) -> None:
+    record = clean_html(path.read_bytes()).to_dict()
+    for name, types in FIELD_TYPES.items():
+        assert isinstance(record[name], types), name
+    assert all(isinstance(k, str) and k for k in record["keywords"])
+    assert all(set(im) == {"src", "caption"} and im["src"].startswith("http") for im in record["images"])
+    if record["published_at"]:
+        assert record["published_at"].endswith("+08:00")
+    if record["docid"]:
+        assert len(record["docid"]) == 16
+    json.dumps(record, ensure_ascii=False)  # JSON-ready
+
+
+def test_to_dict_from_dict_round_trip() -> None:
+    article = Article(
+        template="pc-2021", title="标题", text="一\n二", docid="K1234567890ABCDE",
+        keywords=("a", "b"), images=(Image("https://x/1.jpg", "说明"),), status=200,
+    )  # fmt: skip
+    assert Article.from_dict(json.loads(json.dumps(article.to_dict()))) == article
+    assert article.paragraphs == ["一", "二"]
