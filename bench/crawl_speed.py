@@ -75,7 +75,9 @@ def serve(latency: float) -> None:
 # -- one crawl (child process) ----------------------------------------------------------------
 
 
-def run_crawl(urls: str, output: str, port: int, concurrency: int, clean_workers: int) -> None:
+def run_crawl(
+    urls: str, output: str, port: int, concurrency: int, clean_workers: int, transport: str
+) -> None:
     """Time crawl() alone; print a JSON line of figures."""
     import resource
 
@@ -92,6 +94,7 @@ def run_crawl(urls: str, output: str, port: int, concurrency: int, clean_workers
         timeout=30.0,
         ignore_robots=True,
         allow_hosts=(f"127.0.0.1:{port}",),
+        transport=transport,
     )
     me = psutil.Process()
     peak_child = 0
@@ -128,7 +131,7 @@ def run_crawl(urls: str, output: str, port: int, concurrency: int, clean_workers
     )
 
 
-def run_fetch_only(urls: str, port: int, concurrency: int) -> None:
+def run_fetch_only(urls: str, port: int, concurrency: int, transport: str) -> None:
     """The fetch layer alone (Fetcher, no cleaning, no state, no output), for the breakdown."""
     import resource
 
@@ -142,6 +145,7 @@ def run_fetch_only(urls: str, port: int, concurrency: int) -> None:
         retries=0,
         ignore_robots=True,
         allow_hosts=(f"127.0.0.1:{port}",),
+        transport=transport,
     )
     todo = Path(urls).read_text().split()
 
@@ -174,14 +178,16 @@ def write_urls(path: Path, n: int, port: int) -> None:
             fh.write(f"http://127.0.0.1:{port}/news/article/B{i:07d}00097U7R.html\n")
 
 
-def one(n: int, port: int, concurrency: int, clean_workers: int, tmp: Path) -> dict[str, float]:
+def one(
+    n: int, port: int, concurrency: int, clean_workers: int, tmp: Path, transport: str
+) -> dict[str, float]:
     """One crawl in a child process (``clean_workers`` -1: the fetch layer alone)."""
     urls, out = tmp / f"urls-{n}.txt", tmp / f"out-{n}-{clean_workers}.jsonl"
     write_urls(urls, n, port)
     if clean_workers < 0:
-        cmd = ["--fetch-only", str(urls), str(port), str(concurrency)]
+        cmd = ["--fetch-only", str(urls), str(port), str(concurrency), transport]
     else:
-        cmd = ["--crawl", str(urls), str(out), str(port), str(concurrency), str(clean_workers)]
+        cmd = ["--crawl", str(urls), str(out), str(port), str(concurrency), str(clean_workers), transport]
     proc = subprocess.run([sys.executable, __file__, *cmd], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"crawl failed:\n{proc.stderr}")
@@ -211,19 +217,20 @@ def main() -> None:
     ap.add_argument("--latency", type=float, default=0.05)
     ap.add_argument("--clean-workers", type=int, nargs="+", default=[0, 1])
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--crawl", nargs=5, help=argparse.SUPPRESS)
-    ap.add_argument("--fetch-only", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--transport", default="auto", choices=["auto", "httpx", "aiohttp"])
+    ap.add_argument("--crawl", nargs=6, help=argparse.SUPPRESS)
+    ap.add_argument("--fetch-only", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
         serve(args.latency)
         return
     if args.crawl:
-        urls, out, port, conc, workers = args.crawl
-        run_crawl(urls, out, int(port), int(conc), int(workers))
+        urls, out, port, conc, workers, transport = args.crawl
+        run_crawl(urls, out, int(port), int(conc), int(workers), transport)
         return
     if args.fetch_only:
-        urls, port, conc = args.fetch_only
-        run_fetch_only(urls, int(port), int(conc))
+        urls, port, conc, transport = args.fetch_only
+        run_fetch_only(urls, int(port), int(conc), transport)
         return
 
     server = subprocess.Popen(
@@ -242,15 +249,15 @@ def main() -> None:
             tmp = Path(d)
             best = 0.0
             for workers in args.clean_workers:
-                r = one(args.urls, port, args.concurrency, workers, tmp)
+                r = one(args.urls, port, args.concurrency, workers, tmp, args.transport)
                 label = f"{args.urls} URLs, clean_workers={workers}"
                 best = max(best, report(label, r, args.urls, args.concurrency, args.latency))
-            r = one(args.urls, port, args.concurrency, -1, tmp)
+            r = one(args.urls, port, args.concurrency, -1, tmp, args.transport)
             report(f"{args.urls} URLs, fetch layer alone", r, args.urls, args.concurrency, args.latency)
             print(f"goal >= 85% of ideal: {'met' if best >= 0.85 else 'MISSED'} ({100 * best:.0f}%)")
             if args.big:
                 workers = args.clean_workers[-1]
-                r = one(args.big, port, args.big_concurrency, workers, tmp)
+                r = one(args.big, port, args.big_concurrency, workers, tmp, args.transport)
                 label = f"{args.big} URLs, concurrency {args.big_concurrency}, clean_workers={workers}"
                 report(label, r, args.big, args.big_concurrency, args.latency)
                 peak = (r["rss"] + r["child_rss"]) / 2**20

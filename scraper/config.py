@@ -56,3 +56,4 @@ class FetchOptions:
     max_redirects: int = MAX_REDIRECTS
     max_retry_after: float = MAX_RETRY_AFTER
     retry_statuses: frozenset[int] = field(default=DEFAULT_RETRY_STATUSES)
+    transport: str = "auto"  # "auto", "httpx" or "aiohttp": see scraper.fetch.transport

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
 from types import TracebackType
 
@@ -17,11 +16,11 @@ from .redirects import RedirectChain
 from .result import FetchResult, charset_from_content_type, utc_now_iso
 from .retry import DEFAULT_BACKOFF, Backoff, RetryableStatus, make_retrying, parse_retry_after
 from .robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsFile
+from .transport import HTTP2, make_transport
 from .verify import check_docid, check_not_captcha, check_status
 
 __all__ = ["Fetcher"]
 
-HTTP2 = importlib.util.find_spec("h2") is not None  # httpx speaks HTTP/2 only with h2 installed
 DEADLINE_FACTOR = 3  # a whole exchange may take 3x the connect/read timeout (slow-drip bodies)
 SLOWDOWN_STATUSES = frozenset({429, 503})
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
@@ -176,17 +175,23 @@ class Fetcher:
 
 
 def _client(options: FetchOptions, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
-    """The one httpx client; an unusable ``--proxy`` is a ``FetchError(reason="bad_proxy")``."""
+    """The one httpx client, on ``transport`` or the one ``options.transport`` names (see ``transport``).
+
+    An unusable ``--proxy`` is a ``FetchError(reason="bad_proxy")``.
+    """
+    max_connections = 2 * max(1, options.concurrency)
+    wire = transport or make_transport(options, max_connections)
     try:
         return httpx.AsyncClient(
-            transport=transport,
-            proxy=options.proxy if transport is None else None,
-            http2=HTTP2 and transport is None,
+            transport=wire,
+            # Only when httpx builds its own transport (HTTP(S)_PROXY set in the environment).
+            proxy=options.proxy if wire is None else None,
+            http2=HTTP2 and wire is None,
             follow_redirects=False,  # redirects.py follows them, checking each host
             timeout=httpx.Timeout(
                 options.timeout, pool=None
             ),  # waiting for a pooled connection is not slowness
-            limits=httpx.Limits(max_connections=2 * max(1, options.concurrency)),
+            limits=httpx.Limits(max_connections=max_connections),
             headers={"User-Agent": options.user_agent, "Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE},
         )
     except (ValueError, ImportError, httpx.InvalidURL) as exc:  # socks5:// needs the socksio package
