@@ -41,7 +41,11 @@ async def get_once(
     trickling bytes would otherwise hold the request for ever.
     """
     with map_httpx_errors(asked):
-        return await asyncio.wait_for(_get(client, url, max_bytes=max_bytes, asked=asked), deadline)
+        timeout = getattr(asyncio, "timeout", None)  # Python 3.11+: no extra task per request
+        if timeout is None:
+            return await asyncio.wait_for(_get(client, url, max_bytes=max_bytes, asked=asked), deadline)
+        async with timeout(deadline):
+            return await _get(client, url, max_bytes=max_bytes, asked=asked)
 
 
 async def _get(client: httpx.AsyncClient, url: httpx.URL, *, max_bytes: int, asked: str) -> Exchange:

@@ -35,6 +35,13 @@ def charset_from_content_type(content_type: str | None) -> str | None:
     """The ``charset`` parameter of a Content-Type header, lower case, or None."""
     if not content_type:
         return None
+    if '"' not in content_type and "*" not in content_type and "\\" not in content_type:
+        # The common unquoted form (``text/html; charset=utf-8``), without building a Message.
+        for param in content_type.split(";")[1:]:
+            name, eq, value = param.partition("=")
+            if eq and name.strip().lower() == "charset":
+                return value.strip().strip("'").lower() or None
+        return None
     message = Message()
     message["content-type"] = content_type
     charset = message.get_param("charset")

@@ -19,7 +19,15 @@ from tenacity.wait import wait_base
 
 from ..errors import ConnectionFailed, FetchTimeout, HTTPStatusError
 
-__all__ = ["DEFAULT_BACKOFF", "Backoff", "RetryableStatus", "make_retrying", "parse_retry_after"]
+__all__ = [
+    "DEFAULT_BACKOFF",
+    "RETRYABLE",
+    "Backoff",
+    "RetryableStatus",
+    "make_retrying",
+    "parse_retry_after",
+    "retry_wait",
+]
 
 
 @dataclass(frozen=True)
@@ -75,15 +83,27 @@ class _RetryAfterOrBackoff(wait_base):
     def __call__(self, retry_state: RetryCallState) -> float:
         outcome = retry_state.outcome
         exc = outcome.exception() if outcome is not None else None
+        return self.seconds(retry_state.attempt_number, exc)
+
+    def seconds(self, attempt_number: int, exc: BaseException | None) -> float:
+        """The wait after failed attempt ``attempt_number`` (1-based) that raised ``exc``."""
         if isinstance(exc, RetryableStatus) and exc.retry_after is not None:
             return min(exc.retry_after, self._max_retry_after)
         base = self._backoff.base
-        exp = base * 2 ** (retry_state.attempt_number - 1) + self._rng.uniform(0, base)
+        exp = base * 2 ** (attempt_number - 1) + self._rng.uniform(0, base)
         return min(exp, self._backoff.max)
 
 
+RETRYABLE = (RetryableStatus, FetchTimeout, ConnectionFailed)
+
+
 def _is_retryable(exc: BaseException) -> bool:
-    return isinstance(exc, (RetryableStatus, FetchTimeout, ConnectionFailed))
+    return isinstance(exc, RETRYABLE)
+
+
+def retry_wait(*, backoff: Backoff, max_retry_after: float, rng: random.Random) -> _RetryAfterOrBackoff:
+    """The wait policy of :func:`make_retrying`, for a hand-written loop (``.seconds(n, exc)``)."""
+    return _RetryAfterOrBackoff(backoff, max_retry_after, rng)
 
 
 def make_retrying(
