@@ -3,7 +3,7 @@
 ``Fetcher.fetch(url)`` runs these layers, in this order (each its own module):
 
 1. ``hosts``     the URL's host is a NetEase domain or an ``--allow-host``         ``HostNotAllowed``
-2. ``retry``     tenacity loop around 3-6: timeouts, dropped connections and       (waits, ``Retry-After``)
+2. ``retry``     retry loop around 3-6: timeouts, dropped connections and       (waits, ``Retry-After``)
                  408/425/429/500/502/503/504 are retried with backoff + jitter
 3. ``robots``    robots.txt of each hop's origin allows it (unless ignored)         ``RobotsDisallowed``
 4. ``redirects`` followed by hand; each hop re-checked by 1 and 3; loops           ``TooManyRedirects``
@@ -12,6 +12,8 @@
                  in ``errormap.map_httpx_errors``                                   ``FetchTimeout``, ...
 7. ``verify``    final status (403 ``Blocked``, 404 ``http_404``...), captcha page,
                  docid of the page vs the docid asked for                          ``docid_mismatch``
+
+The wire under 6 is ``transport``: sharded httpx pools, or aiohttp (``aio``) with the ``[fast]`` extra.
 
 Only ``scraper.errors.FetchError`` subclasses come out, each with ``.reason``, ``.url`` and ``.attempts``.
 """

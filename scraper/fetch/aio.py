@@ -49,8 +49,16 @@ def map_aiohttp_errors() -> Iterator[None]:
     except Exception as exc:
         for source, target in _MAP:
             if isinstance(exc, source):
-                raise target(f"{type(exc).__name__}: {exc}") from exc
+                raise target(_describe(exc)) from exc
         raise
+
+
+def _describe(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except Exception:  # some aiohttp errors format their request info, which may be missing
+        text = ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
