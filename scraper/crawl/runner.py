@@ -31,21 +31,19 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import multiprocessing
 import time
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import httpx
 
-from ..article import Article
 from ..clean import clean_html
 from ..config import FetchOptions
 from ..errors import FetchError, ScraperError
 from ..fetch import Fetcher, FetchResult
+from .cleaning import PoolCleaner, clean_pool
 from .output import (
     FailureLog,
     JsonlOutput,
@@ -240,13 +238,14 @@ class _Run:
             on_added=self._on_added,
         )
         out = JsonlOutput(self.output)
-        executor = _clean_pool(self.options.clean_workers)
+        executor = clean_pool(self.options.clean_workers)
+        cleaner = None if executor is None else PoolCleaner(executor, self.options.clean_workers)
         try:
             async with Fetcher(self.options.fetch, transport=transport) as fetcher:
                 writer = asyncio.create_task(self._writer(outcomes, out))
                 tasks = [asyncio.create_task(scheduler.run(workers))]
                 tasks += [
-                    asyncio.create_task(self._worker(todo, outcomes, fetcher, executor))
+                    asyncio.create_task(self._worker(todo, outcomes, fetcher, cleaner))
                     for _ in range(workers)
                 ]
                 try:
@@ -273,12 +272,12 @@ class _Run:
         todo: asyncio.Queue[Item | None],
         outcomes: asyncio.Queue[_Done | _Failed | None],
         fetcher: Fetcher,
-        executor: Executor | None,
+        cleaner: PoolCleaner | None,
     ) -> None:
         while (item := await todo.get()) is not None:
-            await outcomes.put(await self._process(item, fetcher, executor))
+            await outcomes.put(await self._process(item, fetcher, cleaner))
 
-    async def _process(self, item: Item, fetcher: Fetcher, executor: Executor | None) -> _Done | _Failed:
+    async def _process(self, item: Item, fetcher: Fetcher, cleaner: PoolCleaner | None) -> _Done | _Failed:
         try:
             page = await fetcher.fetch(item.fetch_url, expect_docid=item.docid)
         except FetchError as exc:
@@ -290,13 +289,10 @@ class _Run:
             if inspect.isawaitable(maybe):
                 await maybe
         try:
-            if executor is None:
+            if cleaner is None:
                 article = clean_html(page.content, page.final_url, charset=page.charset)
             else:
-                loop = asyncio.get_running_loop()
-                outcome = await loop.run_in_executor(
-                    executor, _clean_in_worker, page.content, page.final_url, page.charset
-                )
+                outcome = await cleaner.clean(page.content, page.final_url, page.charset)
                 if isinstance(outcome, tuple):
                     return _fail(item, outcome[0], page.attempts, page.status, outcome[1])
                 article = outcome
@@ -367,29 +363,6 @@ class _Run:
 
 def _fail(item: Item, reason: str, attempts: int, status: int | None, error: str | None) -> _Failed:
     return _Failed(item.docid, Failure(item.url, item.docid, reason, attempts, status, error))
-
-
-def _clean_pool(workers: int) -> Executor | None:
-    """A process pool for clean_html, its processes started now, while this process has no threads."""
-    if workers <= 0:
-        return None
-    # fork: the workers inherit the imported cleaner and never re-run ``python -m scraper``'s
-    # __main__ (spawn would); forking before any thread exists keeps it safe.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = ProcessPoolExecutor(workers, mp_context=context)
-    pool.submit(int).result()  # with fork, every worker is started on the first submit
-    return pool
-
-
-def _clean_in_worker(content: bytes, url: str | None, charset: str | None) -> Article | tuple[str, str]:
-    """clean_html in a pool process; errors come back as ``(reason, message)`` (they pickle badly)."""
-    try:
-        return clean_html(content, url, charset=charset)
-    except ScraperError as exc:
-        return exc.reason, str(exc)
-    except Exception as exc:
-        return "clean_error", f"{type(exc).__name__}: {exc}"
 
 
 def _iso(value: object) -> str | None:
