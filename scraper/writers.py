@@ -8,13 +8,15 @@
   one empty line (a paragraph is never empty, so ``text.split("\\n\\n")`` gives the articles).
 
 Failures are not articles and never go into these outputs; :class:`FailureLog` writes them as
-JSON lines ``{"origin", "url", "error", "message"}`` to a separate stream.
+JSON lines ``{"origin", "url", "reason", "message"}`` to a separate stream.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Protocol, TextIO
 
 __all__ = [
@@ -123,12 +125,9 @@ class TextWriter:
         self._out.flush()
 
 
-FORMATS: dict[str, type[ArticleWriter]] = {
-    "jsonl": JsonlWriter,
-    "json": JsonArrayWriter,
-    "md": MarkdownWriter,
-    "txt": TextWriter,
-}
+FORMATS: Mapping[str, type[ArticleWriter]] = MappingProxyType(
+    {"jsonl": JsonlWriter, "json": JsonArrayWriter, "md": MarkdownWriter, "txt": TextWriter}
+)
 
 
 def open_writer(fmt: str, out: TextIO) -> ArticleWriter:
@@ -140,7 +139,7 @@ def open_writer(fmt: str, out: TextIO) -> ArticleWriter:
 
 
 class FailureLog:
-    """Failure records as JSON lines: ``{"origin", "url", "error", "message"}``."""
+    """Failure records as JSON lines: ``{"origin", "url", "reason", "message"}`` (as the crawl's failures)."""
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
@@ -148,7 +147,7 @@ class FailureLog:
 
     def write(self, origin: str, url: str | None, reason: str, message: str) -> None:
         """Write one failure record."""
-        row = {"origin": origin, "url": url, "error": reason, "message": message}
+        row = {"origin": origin, "url": url, "reason": reason, "message": message}
         self._out.write(json.dumps(row, ensure_ascii=False) + "\n")
         self.count += 1
 

@@ -113,13 +113,13 @@ def test_failures_are_records_and_the_run_goes_on(tmp_path: Path, capsys: pytest
     assert counts["cleaned"] == 2 and counts["failed"] == 4
     assert counts["reasons"] == {"binary": 1, "empty": 1, "no_body": 1, "not_netease": 1}
     failures = [json.loads(line) for line in (tmp_path / "out.jsonl.failures.jsonl").read_text().splitlines()]
-    assert [(Path(f["origin"]).name, f["error"]) for f in failures] == [
+    assert [(Path(f["origin"]).name, f["reason"]) for f in failures] == [
         ("3-empty.html", "empty"),
         ("4-binary.html", "binary"),
         ("5-other-site.html", "not_netease"),
         ("6-no-body.html", "no_body"),
     ]
-    assert all(set(f) == {"origin", "url", "error", "message"} and f["message"] for f in failures)
+    assert all(set(f) == {"origin", "url", "reason", "message"} and f["message"] for f in failures)
     assert "failures in" in err
 
 
@@ -148,7 +148,7 @@ def test_explicit_failures_file_and_stale_one_removed(
     empty.write_bytes(b"")
     code, out, _ = run(capsys, str(good), str(empty), "--failures", str(log))
     assert code == 1 and len(out.splitlines()) == 1
-    assert json.loads(log.read_text())["error"] == "empty"
+    assert json.loads(log.read_text())["reason"] == "empty"
 
 
 def test_unexpected_exception_is_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:

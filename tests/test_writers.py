@@ -112,7 +112,7 @@ def test_failure_log_lines() -> None:
     assert rows[0] == {
         "origin": "a.warc.gz#123",
         "url": "https://www.163.com/x.html",
-        "error": "truncated",
+        "reason": "truncated",
         "message": "record cut short",
     }
     assert rows[1]["url"] is None and log.count == 2

@@ -44,7 +44,7 @@ __all__ = [
     "sniff_warc",
 ]
 
-WARC_VERSIONS = ["WARC/1.1", "WARC/1.0", "WARC/0.18", "WARC/0.17"]
+WARC_VERSIONS = ("WARC/1.1", "WARC/1.0", "WARC/0.18", "WARC/0.17")
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 MAX_LINE = 64 * 1024  # longest header line we accept
 MAX_HEADER_LINES = 512

@@ -39,6 +39,8 @@ def clean_html(html: bytes | str, url: str | None = None, *, charset: str | None
     (``empty``, ``binary``, ``decode_error``) or :class:`~scraper.errors.ParseError`
     (``not_netease``, ``deleted``, ``no_body``) when the input is not a cleanable article.
     """
+    if not isinstance(html, bytes | str):
+        raise TypeError(f"clean_html() takes bytes or str, not {type(html).__name__}")
     if isinstance(html, bytes):
         text = decode_html(html, http_charset=charset)
     elif not html.strip():

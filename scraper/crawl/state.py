@@ -109,7 +109,7 @@ class Failure:
             "reason": self.reason,
             "attempts": self.attempts,
             "status": self.status,
-            "error": self.error,
+            "message": self.error,
         }
 
 
