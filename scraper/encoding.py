@@ -18,18 +18,9 @@ __all__ = ["decode_html", "normalise_charset"]
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 # The dataset wrapper of some saved pages: <text id=... encoding="gb2312">
 _WRAPPER_ENCODING = re.compile(rb"""<text[^>]+encoding\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
-_GB_FAMILY = {
-    "gb2312",
-    "gbk",
-    "x-gbk",
-    "gb_2312-80",
-    "gb_2312",
-    "cp936",
-    "ms936",
-    "euc-cn",
-    "csgb2312",
-    "gb18030",
-}
+_GB_FAMILY = frozenset(
+    {"gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312", "cp936", "ms936", "euc-cn", "csgb2312", "gb18030"}
+)
 _BINARY_MAGIC = (
     b"\x89PNG",
     b"\x1f\x8b",
