@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 from types import TracebackType
 
 import httpx
+from tenacity import AsyncRetrying
 
 from ..config import FetchOptions
 from ..errors import FetchError, RobotsDisallowed
@@ -15,7 +15,7 @@ from .hostlimit import HostLimiter
 from .hosts import HostPolicy, host_key
 from .redirects import RedirectChain
 from .result import FetchResult, charset_from_content_type, utc_now_iso
-from .retry import DEFAULT_BACKOFF, RETRYABLE, Backoff, RetryableStatus, parse_retry_after, retry_wait
+from .retry import DEFAULT_BACKOFF, RETRYABLE, Backoff, RetryableStatus, make_retrying, parse_retry_after
 from .robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsFile
 from .transport import HTTP2, make_transport
 from .verify import check_docid, check_not_captcha, check_status
@@ -46,7 +46,6 @@ class Fetcher:
         self.options = options = options or FetchOptions()
         self._backoff = backoff
         self._rng = rng or random.Random()
-        self._wait = retry_wait(backoff=backoff, max_retry_after=options.max_retry_after, rng=self._rng)
         self._client = _client(options, transport)
         self._hosts = HostPolicy(options.allow_hosts)
         self._limiter = HostLimiter(
@@ -86,25 +85,23 @@ class Fetcher:
         page) fails with reason ``docid_mismatch``.
         """
         attempts = 0  # stays 0 when the URL is refused before any request
-        retries = max(0, self.options.retries)
         try:
             first = self._hosts.check(url)
-            # A plain loop, not tenacity's: same policy (retry.py), a fraction of the CPU per page.
-            while True:
-                attempts += 1
-                try:
-                    final = await self._follow(url, first)
-                    check_status(
-                        final.status,
-                        url,
-                        retry_statuses=self.options.retry_statuses,
-                        retry_after=parse_retry_after(final.header("retry-after")),
-                    )
-                    break
-                except RETRYABLE as exc:
-                    if attempts > retries:
-                        raise
-                    await asyncio.sleep(self._wait.seconds(attempts, exc))
+            attempts = 1
+            try:
+                final = await self._attempt(url, first)
+            except RETRYABLE as first_error:
+                if self.options.retries <= 0:
+                    raise
+                # Most pages succeed at once, so the first try runs outside tenacity (its loop costs
+                # more CPU than the rest of a fetch). The retries are tenacity's (policy: retry.py); its
+                # attempt 1 replays the first failure, so its wait/stop/jitter rules apply unchanged.
+                async for attempt in self._retrying():
+                    with attempt:
+                        attempts = attempt.retry_state.attempt_number
+                        if attempts == 1:
+                            raise first_error
+                        final = await self._attempt(url, first)
             check_not_captcha(final.content, url)
             check_docid(expect_docid, final.url, final.content, url)
         except RetryableStatus as signal:  # retries spent on a retryable status
@@ -124,6 +121,25 @@ class Fetcher:
             attempts=attempts,
             request_headers=final.request_headers,
             http_version=final.http_version,
+        )
+
+    async def _attempt(self, url: str, parsed: httpx.URL) -> Exchange:
+        """One try: the exchange, or ``RetryableStatus`` / a ``FetchError`` for a bad answer."""
+        final = await self._follow(url, parsed)
+        check_status(
+            final.status,
+            url,
+            retry_statuses=self.options.retry_statuses,
+            retry_after=parse_retry_after(final.header("retry-after")),
+        )
+        return final
+
+    def _retrying(self) -> AsyncRetrying:
+        return make_retrying(
+            retries=self.options.retries,
+            backoff=self._backoff,
+            max_retry_after=self.options.max_retry_after,
+            rng=self._rng,
         )
 
     async def _follow(self, url: str, parsed: httpx.URL) -> Exchange:

@@ -26,7 +26,6 @@ __all__ = [
     "RetryableStatus",
     "make_retrying",
     "parse_retry_after",
-    "retry_wait",
 ]
 
 
@@ -99,11 +98,6 @@ RETRYABLE = (RetryableStatus, FetchTimeout, ConnectionFailed)
 
 def _is_retryable(exc: BaseException) -> bool:
     return isinstance(exc, RETRYABLE)
-
-
-def retry_wait(*, backoff: Backoff, max_retry_after: float, rng: random.Random) -> _RetryAfterOrBackoff:
-    """The wait policy of :func:`make_retrying`, for a hand-written loop (``.seconds(n, exc)``)."""
-    return _RetryAfterOrBackoff(backoff, max_retry_after, rng)
 
 
 def make_retrying(
