@@ -263,3 +263,24 @@ def test_retry_failed_reads_rejected_lines_again(netease_server: NeteaseServer, 
     summary = crawl(url_list, out, CrawlOptions(fetch=options(netease_server).fetch, retry_failed=True))
     assert (summary.done, summary.failed) == (1, {})
     assert [r["docid"] for r in records(out)] == [IDS[0]]
+
+
+def test_an_unexpected_cleaner_exception_is_an_internal_error_failure(
+    netease_server: NeteaseServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scraper.crawl import runner
+
+    real = runner.clean_html
+
+    def buggy(content: bytes, url: str | None = None, **kw: object) -> Article:
+        if url and IDS[1] in url:
+            raise ValueError("cleaner bug")
+        return real(content, url, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "clean_html", buggy)
+    urls = [netease_server.add_article(d) for d in IDS[:3]]
+    out = tmp_path / "out.jsonl"
+    summary = crawl(write_list(tmp_path / "urls.txt", urls), out, options(netease_server))
+    assert (summary.done, summary.failed) == (2, {"internal_error": 1})
+    [failure] = records(failures_path(out))
+    assert (failure["docid"], failure["message"]) == (IDS[1], "ValueError: cleaner bug")

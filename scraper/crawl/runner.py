@@ -43,7 +43,7 @@ from ..clean import clean_html
 from ..config import FetchOptions
 from ..errors import FetchError, ScraperError
 from ..fetch import Fetcher, FetchResult
-from .cleaning import PoolCleaner, clean_pool
+from .cleaning import PoolCleaner, WorkersFailed, start_cleaner
 from .output import (
     FailureLog,
     JsonlOutput,
@@ -238,8 +238,7 @@ class _Run:
             on_added=self._on_added,
         )
         out = JsonlOutput(self.output)
-        executor = clean_pool(self.options.clean_workers)
-        cleaner = None if executor is None else PoolCleaner(executor, self.options.clean_workers)
+        cleaner = start_cleaner(self.options.clean_workers)
         try:
             async with Fetcher(self.options.fetch, transport=transport) as fetcher:
                 writer = asyncio.create_task(self._writer(outcomes, out))
@@ -262,8 +261,8 @@ class _Run:
         finally:
             out.close()
             reader.close()
-            if executor is not None:
-                executor.shutdown(wait=False, cancel_futures=True)
+            if cleaner is not None:
+                cleaner.close()
 
     # -- workers ---------------------------------------------------------------------------
 
@@ -298,8 +297,10 @@ class _Run:
                 article = outcome
         except ScraperError as exc:
             return _fail(item, exc.reason, page.attempts, page.status, str(exc))
+        except WorkersFailed:  # no page can be cleaned any more: stop, keeping what is written
+            raise
         except Exception as exc:  # a cleaner bug on one odd page must not stop a days-long batch
-            return _fail(item, "clean_error", page.attempts, page.status, f"{type(exc).__name__}: {exc}")
+            return _fail(item, "internal_error", page.attempts, page.status, f"{type(exc).__name__}: {exc}")
         if article.docid and article.docid != item.docid:
             error = f"page is article {article.docid}, URL says {item.docid}"
             return _fail(item, "docid_mismatch", page.attempts, page.status, error)
