@@ -1,10 +1,14 @@
 """The batch crawl: URL list → fetch → clean → one JSON line per article, resumable, exactly once.
 
 Pipeline (one asyncio loop): a :class:`~scraper.crawl.schedule.Scheduler` streams the list into the
-state store and claims pending articles into a bounded queue; ``concurrency`` workers fetch
+state store and claims pending articles into a bounded queue; ``concurrency`` fetch workers fetch
 (:class:`~scraper.fetch.Fetcher`), hand each page to an optional :data:`PageSink` (the hook for a
-WARC writer), clean it (in a process pool when ``clean_workers`` > 0) and pass the outcome to one
-writer task, which commits outcomes in batches.
+WARC writer) and clean it. With ``clean_workers`` > 0 a fetch worker puts the page in a bounded
+queue of pages awaiting cleaning and fetches the next URL at once (``concurrency`` stays "requests
+in flight", memory stays flat); ``concurrency`` clean tasks feed those pages to a process pool.
+With ``clean_workers`` = 0 the fetch worker cleans the page itself: cleaning then runs on the
+loop's thread anyway, and handing it to another task measured no faster. Outcomes go to one writer
+task, which commits them in batches.
 
 Exactly-once guarantee (key = docid):
 
@@ -227,6 +231,9 @@ class _Run:
     async def go(self, urls: UrlSource, transport: httpx.AsyncBaseTransport | None) -> None:
         workers = max(1, self.options.fetch.concurrency)
         todo: asyncio.Queue[Item | None] = asyncio.Queue(maxsize=2 * workers)
+        # Pages awaiting cleaning: at most this many queued, plus one held by each clean task and
+        # by each fetch worker waiting to queue its page.
+        fetched: asyncio.Queue[tuple[Item, FetchResult] | None] = asyncio.Queue(maxsize=workers)
         outcomes: asyncio.Queue[_Done | _Failed | None] = asyncio.Queue(maxsize=4 * self.options.write_batch)
         reader = LineReader(urls)
         scheduler = Scheduler(
@@ -242,13 +249,28 @@ class _Run:
         try:
             async with Fetcher(self.options.fetch, transport=transport) as fetcher:
                 writer = asyncio.create_task(self._writer(outcomes, out))
-                tasks = [asyncio.create_task(scheduler.run(workers))]
-                tasks += [
-                    asyncio.create_task(self._worker(todo, outcomes, fetcher, cleaner))
+                fetching = [asyncio.create_task(scheduler.run(workers))]
+                fetching += [
+                    asyncio.create_task(self._fetch_worker(todo, fetched, outcomes, fetcher, cleaner))
                     for _ in range(workers)
                 ]
+                # A pool batches the pages of many waiting clean tasks.
+                cleaning = [
+                    asyncio.create_task(self._clean_worker(fetched, outcomes, cleaner))
+                    for _ in range(workers)
+                    if cleaner is not None
+                ]
+
+                async def fetch_all_then_stop_cleaning() -> None:
+                    await asyncio.gather(*fetching)
+                    for _ in cleaning:
+                        await fetched.put(None)
+
+                tasks = [asyncio.create_task(fetch_all_then_stop_cleaning()), *fetching, *cleaning]
                 try:
-                    await asyncio.gather(*tasks)
+                    # The first error (a clean task's included) ends the wait; nothing blocks on a
+                    # full queue for ever.
+                    await asyncio.gather(tasks[0], *cleaning)
                 finally:
                     # Normal end, an error or Ctrl-C: stop fetching, but let the writer commit the
                     # outcomes it already has, so an interrupted run loses no finished work.
@@ -266,27 +288,45 @@ class _Run:
 
     # -- workers ---------------------------------------------------------------------------
 
-    async def _worker(
+    async def _fetch_worker(
         self,
         todo: asyncio.Queue[Item | None],
+        fetched: asyncio.Queue[tuple[Item, FetchResult] | None],
         outcomes: asyncio.Queue[_Done | _Failed | None],
         fetcher: Fetcher,
         cleaner: PoolCleaner | None,
     ) -> None:
+        """Fetch, sink, and clean here (no pool) or hand the page to the pool's clean tasks."""
         while (item := await todo.get()) is not None:
-            await outcomes.put(await self._process(item, fetcher, cleaner))
+            try:
+                page = await fetcher.fetch(item.fetch_url, expect_docid=item.docid)
+            except FetchError as exc:
+                await outcomes.put(
+                    _fail(item, exc.reason, exc.attempts, getattr(exc, "status", None), str(exc))
+                )
+                continue
+            except ScraperError as exc:
+                await outcomes.put(_fail(item, exc.reason, 1, None, str(exc)))
+                continue
+            if self.sink is not None:
+                maybe = self.sink(page)
+                if inspect.isawaitable(maybe):
+                    await maybe
+            if cleaner is None:
+                await outcomes.put(await self._clean(item, page, None))
+            else:
+                await fetched.put((item, page))
 
-    async def _process(self, item: Item, fetcher: Fetcher, cleaner: PoolCleaner | None) -> _Done | _Failed:
-        try:
-            page = await fetcher.fetch(item.fetch_url, expect_docid=item.docid)
-        except FetchError as exc:
-            return _fail(item, exc.reason, exc.attempts, getattr(exc, "status", None), str(exc))
-        except ScraperError as exc:
-            return _fail(item, exc.reason, 1, None, str(exc))
-        if self.sink is not None:
-            maybe = self.sink(page)
-            if inspect.isawaitable(maybe):
-                await maybe
+    async def _clean_worker(
+        self,
+        fetched: asyncio.Queue[tuple[Item, FetchResult] | None],
+        outcomes: asyncio.Queue[_Done | _Failed | None],
+        cleaner: PoolCleaner,
+    ) -> None:
+        while (job := await fetched.get()) is not None:
+            await outcomes.put(await self._clean(*job, cleaner))
+
+    async def _clean(self, item: Item, page: FetchResult, cleaner: PoolCleaner | None) -> _Done | _Failed:
         try:
             if cleaner is None:
                 article = clean_html(page.content, page.final_url, charset=page.charset)
