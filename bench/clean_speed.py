@@ -1,7 +1,7 @@
 """Cleaning speed on ../shared/netease-pages: clean_html vs trafilatura.extract vs a bare lexbor parse.
 
-All three run side by side in one process on the same bytes, several rounds each (best round
-kept, to shave off noise from the machine). The bare parse (decode + lexbor parse, nothing else)
+All three run side by side in one process on the same bytes, several interleaved rounds each (best
+round kept, to shave off noise from the machine). The bare parse (decode + lexbor parse, nothing else)
 is the floor no cleaner can beat. Goals: >= 15x faster than trafilatura, within 3x of the floor.
 
     python bench/clean_speed.py [--rounds 5] [--pages ../shared/netease-pages]
@@ -37,29 +37,34 @@ def ours(data: bytes) -> object:
     return clean_html(data)
 
 
-def best_ms_per_page(fn: Callable[[bytes], object], pages: list[bytes], rounds: int) -> float:
-    best = float("inf")
+def ms_per_page(fn: Callable[[bytes], object], pages: list[bytes]) -> float:
+    start = time.perf_counter()
+    for data in pages:
+        fn(data)
+    return 1000 * (time.perf_counter() - start) / len(pages)
+
+
+def best_of(rounds: int, pages: list[bytes], *fns: Callable[[bytes], object]) -> list[float]:
+    """Best ms/page of each function; rounds interleave the functions, so a busy spell hits all alike."""
+    best = [float("inf")] * len(fns)
     for _ in range(rounds):
-        start = time.perf_counter()
-        for data in pages:
-            fn(data)
-        best = min(best, time.perf_counter() - start)
-    return 1000 * best / len(pages)
+        for i, fn in enumerate(fns):
+            best[i] = min(best[i], ms_per_page(fn, pages))
+    return best
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
     pages = [p.read_bytes() for p in sorted(args.pages.glob("*.html"))]
     if not pages:
         parser.error(f"no pages in {args.pages}")
     for fn in (bare_parse, trafilatura_extract, ours):  # warm-up: imports, caches
         fn(pages[0])
-    floor = best_ms_per_page(bare_parse, pages, args.rounds)
-    traf = best_ms_per_page(trafilatura_extract, pages, max(1, args.rounds // 2))
-    mine = best_ms_per_page(ours, pages, args.rounds)
+    floor, mine = best_of(args.rounds, pages, bare_parse, ours)
+    (traf,) = best_of(max(1, args.rounds // 2), pages, trafilatura_extract)
     size_kb = sum(map(len, pages)) / len(pages) / 1024
     print(f"{len(pages)} pages, {size_kb:.0f} kB on average, best of {args.rounds} rounds")
     print(f"{'bare lexbor parse (floor)':28s} {floor:8.2f} ms/page")

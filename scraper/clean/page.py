@@ -22,6 +22,20 @@ class Page:
     def __post_init__(self) -> None:
         self.tree = LexborHTMLParser(self.html)
 
+    def mentions(self, *words: str) -> bool:
+        """True when any of ``words`` occurs in the raw HTML.
+
+        A substring test costs microseconds where a CSS query walks the whole tree, so templates
+        check for their class names this way before asking for nodes.
+        """
+        return any(word in self.html for word in words)
+
+    def root_attr(self, name: str) -> str | None:
+        """Attribute ``name`` of ``<html>`` (``data-publishtime``, ``data-id`` ...), stripped; None if absent."""
+        root = self.tree.root
+        value = root.attributes.get(name) if root is not None else None
+        return value.strip() if value and value.strip() else None
+
     def css_first(self, selector: str) -> LexborNode | None:
         """First node matching ``selector`` anywhere in the page."""
         return self.tree.css_first(selector)

@@ -104,7 +104,7 @@ def _looks_deleted(page: Page) -> bool:
 def _metadata(page: Page, template: Template) -> dict[str, object]:
     source, source_url = template.source(page)
     docid = template.docid(page)
-    keywords_raw = page.meta.get("keywords") or page.attr("html", "data-keys") or ""
+    keywords_raw = page.meta.get("keywords") or page.root_attr("data-keys") or ""
     keywords = tuple(dict.fromkeys(k for k in _KEYWORD_SPLIT.split(keywords_raw) if k))
     return {
         "url": page.url,

@@ -47,7 +47,7 @@ class Template:
 
     def published_at(self, page: Page) -> str | None:
         return (
-            parse_cn_datetime(page.attr("html", "data-publishtime"))
+            parse_cn_datetime(page.root_attr("data-publishtime"))
             or parse_cn_datetime(
                 page.attr("#contain[data-ptime]", "data-ptime")
             )  # not .post_next: the next article
@@ -69,18 +69,21 @@ class Template:
         return None
 
     def category(self, page: Page) -> str | None:
-        if value := page.attr("html", "data-category"):
+        if value := page.root_attr("data-category"):
             return value
         if m := _search_near(_CHANNEL_INFO, page.html, "channelInfo"):
             try:
                 return json.loads(m.group(1)).get("name") or None
             except ValueError:
                 pass
+        if not page.mentions("_crumb", "-crumb"):
+            return None
         crumbs = [collapse(a.text()) for a in page.tree.css(".post_crumb a, .ep-crumb a, .nav_crumb a")]
         return crumbs[1] if len(crumbs) > 1 else None
 
     def docid(self, page: Page) -> str | None:
-        for value in (page.attr("[data-docid]", "data-docid"), page.attr("html", "data-id")):
+        in_attribute = page.attr("[data-docid]", "data-docid") if page.mentions("data-docid") else None
+        for value in (in_attribute, page.root_attr("data-id")):
             if value and DOCID.fullmatch(value):
                 return value
         for value in (page.url, page.attr('link[rel="canonical"]', "href"), page.meta.get("og:url")):

@@ -22,6 +22,8 @@ class Bbs2005(Template):
     newline_breaks = True
 
     def matches(self, page: Page) -> bool:
+        if not page.mentions("p4"):
+            return False
         return len(self._cells(page)) >= 3 and POST_LINE_MARK in self._cells(page)[2].text()
 
     def title(self, page: Page) -> str | None:

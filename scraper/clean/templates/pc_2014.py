@@ -21,13 +21,15 @@ class Pc2014(Template):
     body_selectors = BODY
 
     def matches(self, page: Page) -> bool:
+        if not page.mentions("endText", "post_text"):
+            return False
         has_frame = (
             page.css_first(".post_content_main") is not None or page.css_first(TIME_SOURCE) is not None
         )
         return has_frame and page.css_first(BODY[0]) is not None
 
     def published_at(self, page: Page) -> str | None:
-        return parse_cn_datetime(page.attr("html", "data-publishtime")) or parse_cn_datetime(
+        return parse_cn_datetime(page.root_attr("data-publishtime")) or parse_cn_datetime(
             page.first_text(TIME_SOURCE)
         ) or super().published_at(page)  # fmt: skip
 

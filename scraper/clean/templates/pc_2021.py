@@ -23,6 +23,8 @@ class Pc2021(Template):
     body_selectors = (BODY,)
 
     def matches(self, page: Page) -> bool:
+        if not page.mentions("post_body"):
+            return False
         # .post_main on full pages; lighter variants (关怀版 _pdya11y) keep h1.post_title + .post_body
         has_frame = page.css_first(".post_main") is not None or page.css_first(TITLE) is not None
         return has_frame and page.css_first(BODY) is not None
