@@ -21,7 +21,8 @@ from httpserver import NeteaseServer, article_page
 from warcio.archiveiterator import ArchiveIterator
 
 from scraper.archive import WarcBroken, WarcPage, read_warc
-from scraper.archive.warc_write import page_records, repair_warc
+from scraper.archive.warc_repair import repair_warc
+from scraper.archive.warc_write import page_records
 from scraper.cli import main
 from scraper.fetch import FetchResult
 from scraper.urls import docid_from_url

@@ -19,8 +19,9 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from scraper.archive import WarcBroken, WarcPage, read_warc, warc_write
-from scraper.archive.warc_write import REQUESTED_URI_HEADER, WarcWriter, page_records, repair_warc
+from scraper.archive import WarcBroken, WarcPage, read_warc, warc_repair, warc_write
+from scraper.archive.warc_repair import repair_warc
+from scraper.archive.warc_write import REQUESTED_URI_HEADER, WarcWriter, page_records
 from scraper.errors import ArchiveError
 from scraper.fetch import FetchResult
 
@@ -176,7 +177,7 @@ def test_every_member_is_plain_gzip_with_its_length_declared(tmp_path: Path) -> 
     assert gzip.decompress(data).count(b"WARC/1.0\r\n") == 5  # any gzip reader reads it
     pos, members = 0, 0
     while pos < len(data):
-        declared = warc_write._declared_length(data[pos : pos + 24])
+        declared = warc_repair._declared_length(data[pos : pos + 24])
         assert declared is not None
         inflater = zlib.decompressobj(wbits=31)
         inflater.decompress(data[pos:])
@@ -289,7 +290,7 @@ def test_damage_far_from_the_end_is_refused_not_cut(
     else:
         data[member + 23] = 0x7F  # its declared length now runs past the end of the file...
         # ... which looks like a torn write, but more bytes follow than one page write can hold.
-        monkeypatch.setattr(warc_write, "MAX_TORN_BYTES", len(data) - member - 1)
+        monkeypatch.setattr(warc_repair, "MAX_TORN_BYTES", len(data) - member - 1)
     warc.write_bytes(bytes(data))
     with pytest.raises(ArchiveError, match="not a torn write"):
         WarcWriter(warc)
@@ -348,8 +349,8 @@ def test_a_failed_write_is_taken_back_and_stops_the_writer(
 
 def test_page_records_are_two_members(tmp_path: Path) -> None:
     data = page_records(page())
-    first = warc_write._declared_length(data[:24])
-    assert first is not None and warc_write._declared_length(data[first : first + 24]) == len(data) - first
+    first = warc_repair._declared_length(data[:24])
+    assert first is not None and warc_repair._declared_length(data[first : first + 24]) == len(data) - first
 
 
 def _member_starts(data: bytes, start: int, end: int) -> list[int]:
@@ -357,7 +358,7 @@ def _member_starts(data: bytes, start: int, end: int) -> list[int]:
     starts, pos = [], start
     while pos < end:
         starts.append(pos)
-        declared = warc_write._declared_length(data[pos : pos + 24])
+        declared = warc_repair._declared_length(data[pos : pos + 24])
         assert declared is not None
         pos += declared
     return starts

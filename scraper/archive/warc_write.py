@@ -16,7 +16,7 @@ Crash safety:
 1. A page's two members are built in memory and appended with one ``write`` to a file opened
    ``O_APPEND``, then fsynced, under a lock: writes never interleave and each page is durable before
    the next one starts. So only the last write can be torn (SIGKILL mid-``write``, power loss).
-2. Opening an existing file repairs it first: the members are walked from the start (each member
+2. Opening an existing file repairs it first (:mod:`.warc_repair`): the members are walked from the start (each member
    declares its own length in an RFC 1952 ``FEXTRA`` subfield, so the walk seeks from header to
    header without inflating; members without it are inflated), the last two are inflated and
    CRC-checked, and a torn tail is truncated, together with a ``request`` whose ``response`` was
@@ -36,10 +36,7 @@ import contextlib
 import io
 import os
 import re
-import struct
 import threading
-import zlib
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
 from pathlib import Path
@@ -52,21 +49,14 @@ from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.warcwriter import WARCWriter
 
 from .._version import __version__
-from ..config import MAX_BODY_BYTES
 from ..errors import ArchiveError
 from ..fetch.result import FetchResult
 from .streams import GZIP_MAGIC
 from .warc_read import REQUESTED_URI_HEADER
+from .warc_repair import FEXTRA, LENGTH_FIELD, LENGTH_ID, repair_warc
 
-__all__ = ["MAX_TORN_BYTES", "REQUESTED_URI_HEADER", "WarcWriter", "page_records", "repair_warc"]
+__all__ = ["REQUESTED_URI_HEADER", "WarcWriter", "page_records"]
 
-# The most bytes one page write can add: the body cap, its headers, and deflate's worst-case growth.
-MAX_TORN_BYTES = MAX_BODY_BYTES + MAX_BODY_BYTES // 100 + 1024 * 1024
-_FEXTRA = 0x04  # RFC 1952 FLG bit: an extra field follows the 10-byte header
-_LENGTH_ID = b"NS"  # our FEXTRA subfield: the whole member's length, uint64 little-endian
-_LENGTH_FIELD = struct.Struct("<H2sHQ")  # XLEN, SI1 SI2, LEN, member length
-_HEAD_BYTES = 4096  # decompressed bytes kept from a member: enough for its WARC header
-_CHUNK = 64 * 1024
 _DECODED_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 _WARC_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
@@ -144,9 +134,9 @@ def _with_length(member: bytes) -> bytes:
     """
     if len(member) < 18 or not member.startswith(GZIP_MAGIC) or member[3] != 0:
         return member
-    total = len(member) + _LENGTH_FIELD.size
-    extra = _LENGTH_FIELD.pack(_LENGTH_FIELD.size - 2, _LENGTH_ID, 8, total)
-    return member[:3] + bytes([_FEXTRA]) + member[4:10] + extra + member[10:]
+    total = len(member) + LENGTH_FIELD.size
+    extra = LENGTH_FIELD.pack(LENGTH_FIELD.size - 2, LENGTH_ID, 8, total)
+    return member[:3] + bytes([FEXTRA]) + member[4:10] + extra + member[10:]
 
 
 def _stored_headers(headers: dict[str, str], length: int) -> list[tuple[str, str]]:
@@ -272,147 +262,3 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-# -- repair ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Repair:
-    """What :func:`repair_warc` did: the file's size before (``size``) and after (``kept``)."""
-
-    size: int
-    kept: int
-
-    @property
-    def cut(self) -> int:
-        """Bytes truncated off the end."""
-        return self.size - self.kept
-
-
-def repair_warc(path: str | Path, *, locked: BinaryIO | None = None) -> Repair:
-    """Cut a torn last page write off the ``.warc.gz`` at ``path`` (see the module docstring).
-
-    ``locked`` is the writer's handle on the file (truncation goes through it). Raises
-    :class:`ArchiveError` when the file is damaged in a way a torn write cannot explain, or is not
-    a gzip WARC; a missing file is an empty one.
-    """
-    path = Path(path)
-    try:
-        fh = open(path, "rb")  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        return Repair(0, 0)
-    with fh:
-        size = fh.seek(0, os.SEEK_END)
-        kept = _complete_prefix(fh, size)
-        if kept < size:
-            fh.seek(kept)
-            _check_torn(path, fh.read(_CHUNK), kept, size)
-        if kept > 0 and not _head(fh, 0).startswith(b"WARC/"):
-            raise ArchiveError(
-                f"{path} is a gzip file but not a WARC: not appending to it", reason="warc_error"
-            )
-    if kept < size:
-        with contextlib.ExitStack() as stack:
-            target = locked if locked is not None else stack.enter_context(open(path, "r+b"))
-            target.truncate(kept)
-            os.fsync(target.fileno())
-    return Repair(size, kept)
-
-
-def _complete_prefix(fh: BinaryIO, size: int) -> int:
-    """Length of the longest prefix made of whole members and ending after a whole page."""
-    starts: list[int] = []
-    pos = 0
-    while pos < size:
-        end = _member_end(fh, pos, size)
-        if end is None:
-            break
-        starts.append(pos)
-        pos = end
-    # Only the last write (one page: two members) can be torn: check those two by inflating them,
-    # since a declared length says nothing about what a power failure left inside the member.
-    for i in range(max(0, len(starts) - 2), len(starts)):
-        following = starts[i + 1] if i + 1 < len(starts) else pos
-        if _inflate(fh, starts[i]) != following:
-            pos = starts[i]
-            del starts[i:]
-            break
-    if starts and _record_type(_head(fh, starts[-1])) == "request":
-        pos = starts.pop()  # its response was cut: the page is re-fetched on resume anyway
-    return pos
-
-
-def _member_end(fh: BinaryIO, pos: int, size: int) -> int | None:
-    """Where the member at ``pos`` ends, or None if it is not a whole member."""
-    fh.seek(pos)
-    header = fh.read(10 + _LENGTH_FIELD.size)
-    if not header.startswith(GZIP_MAGIC):
-        return None
-    declared = _declared_length(header)
-    if declared is None:
-        return _inflate(fh, pos)
-    end = pos + declared
-    return end if end <= size else None
-
-
-def _declared_length(header: bytes) -> int | None:
-    if len(header) < 10 + _LENGTH_FIELD.size or not header[3] & _FEXTRA:
-        return None
-    _, ident, length, total = _LENGTH_FIELD.unpack_from(header, 10)
-    if ident != _LENGTH_ID or length != 8 or total < 18:
-        return None
-    return int(total)
-
-
-def _inflate(fh: BinaryIO, pos: int, *, head: bytearray | None = None) -> int | None:
-    """Inflate the member at ``pos`` (CRC checked); return where it ends, None if broken or cut.
-
-    The first decompressed bytes go into ``head`` when given. Output is discarded as it comes, so
-    memory stays bounded whatever the member holds.
-    """
-    fh.seek(pos)
-    inflater = zlib.decompressobj(wbits=31)
-    data = b""
-    while True:
-        if not data:
-            data = fh.read(_CHUNK)
-            if not data:
-                return None  # the file ends inside this member
-        try:
-            out = inflater.decompress(data, _CHUNK)
-        except zlib.error:
-            return None
-        if head is not None and len(head) < _HEAD_BYTES:
-            head += out[: _HEAD_BYTES - len(head)]
-        if inflater.eof:
-            # (at the end, unused_data is all input left over; unconsumed_tail may still repeat it)
-            return fh.tell() - len(inflater.unused_data)
-        data = inflater.unconsumed_tail
-
-
-def _head(fh: BinaryIO, pos: int) -> bytes:
-    head = bytearray()
-    _inflate(fh, pos, head=head)
-    return bytes(head)
-
-
-def _record_type(head: bytes) -> str | None:
-    for line in head.split(b"\r\n")[1:]:
-        if not line:
-            break
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"warc-type":
-            return value.strip().decode("latin-1").lower()
-    return None
-
-
-def _check_torn(path: Path, tail: bytes, kept: int, size: int) -> None:
-    """Refuse to cut bytes that a torn page write cannot have left."""
-    ours = GZIP_MAGIC.startswith(tail[:3]) or not tail.strip(b"\0")  # a member's start, or unwritten blocks
-    if size - kept > MAX_TORN_BYTES or not ours:
-        raise ArchiveError(
-            f"{path}: unreadable data from byte {kept} ({size - kept} bytes to the end) is not a torn"
-            " write of this tool; not appending to it (move it aside or name another --warc file)",
-            reason="warc_error",
-        )
