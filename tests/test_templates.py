@@ -66,3 +66,19 @@ def test_unknown_netease_layout_uses_the_fallback() -> None:
     assert article.title == "某文章"
     assert article.docid == "ABCDEFGH12345678"
     assert article.paragraphs == [first, second]
+
+
+def test_short_unknown_layout_article_is_kept_but_headline_lists_are_not() -> None:
+    frame = (
+        "<html><head><title>{title}_网易新闻</title></head><body><div class='ntes_nav_wrap'>网易首页</div>"
+        "<div class='weird'><h1>{title}</h1><div class='txt'>{body}</div></div></body></html>"
+    )
+    short = "记者从市应急管理局获悉，今天上午全市共发生两起轻微事故。无人员伤亡。"
+    article = clean_html(frame.format(title="简讯", body=f"<p>{short}</p>"))
+    assert article.paragraphs == [short]
+    headlines = "".join(
+        f"<p><a href='/a{i}.html'>国产芯片设计企业扎堆上市 估值分化明显{i}</a></p>" for i in range(9)
+    )
+    with pytest.raises(ParseError) as err:
+        clean_html(frame.format(title="网易科技", body=headlines))
+    assert err.value.reason == "not_an_article"

@@ -25,9 +25,9 @@ _DELETED_MARKERS = re.compile(
     r"您访问的页面|sorry,?\s*the page"
     , re.IGNORECASE,
 )  # fmt: skip
-_SENTENCE_MARK = re.compile(r"[。！？；，,.!?]")
-_PROSE_MIN_LINE = 40  # characters; a headline is shorter
-_PROSE_MIN_TOTAL = 80
+# A full stop, or a ！/？ with more text after it (a headline may end in one, a sentence goes on).
+_SENTENCE_STOP = re.compile(r"。|[！？!?](?=.)")
+_PROSE_MIN_LINE = 15  # characters
 _KEYWORD_SPLIT = re.compile(r"[,，;；|\s]+")
 
 
@@ -75,6 +75,8 @@ def _clean_unknown_layout(page: Page) -> Article:
         raise ParseError("the article was deleted or the page does not exist", reason="deleted")
     fields = _metadata(page, _GENERIC)  # before the fallback prunes the tree
     paragraphs = fallback_paragraphs(page)
+    if paragraphs and paragraphs[0] == fields["title"]:
+        paragraphs = paragraphs[1:]  # trafilatura keeps the headline; it is metadata, not body
     if not paragraphs:
         _raise_no_body(page)
     if not _reads_like_an_article(paragraphs):
@@ -85,9 +87,8 @@ def _clean_unknown_layout(page: Page) -> Article:
 
 
 def _reads_like_an_article(paragraphs: list[str]) -> bool:
-    """True when some paragraphs are sentences, not headline lists (channel and index pages)."""
-    prose = sum(len(p) for p in paragraphs if len(p) >= _PROSE_MIN_LINE and _SENTENCE_MARK.search(p))
-    return prose >= _PROSE_MIN_TOTAL
+    """True when some paragraph is prose: headline lists (channel and index pages) have no full stops."""
+    return any(len(p) >= _PROSE_MIN_LINE and _SENTENCE_STOP.search(p) for p in paragraphs)
 
 
 def _raise_no_body(page: Page) -> None:
