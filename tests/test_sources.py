@@ -173,3 +173,19 @@ def test_missing_paths_and_kinds(tmp_path: Path) -> None:
     assert input_kind(str(tmp_path)) == "folder"
     assert input_kind(str(page)) == "page"
     assert input_kind(str(tmp_path / "x.warc.gz")) == "warc"
+
+
+def test_a_warc_with_an_unreadable_content_length_is_a_failure_and_the_run_goes_on(tmp_path: Path) -> None:
+    warc = tmp_path / "a.warc"
+    write_warc(warc, [Rec(body=netease_page("1")), Rec(body=netease_page("2"))], gz=False)
+    data = warc.read_bytes()
+    at = data.index(b"Content-Length: ") + len(b"Content-Length: ")
+    warc.write_bytes(data[:at] + "²".encode() + data[at:])  # "²169": isdigit() but not int()
+    (tmp_path / "b.html").write_bytes(netease_page("b"))
+    items = list(iter_sources([str(tmp_path)]))
+    assert [type(i).__name__ for i in items] == ["Failed", "SavedPage", "SavedPage"]
+    assert isinstance(items[0], Failed) and items[0].reason == "bad_header" and "²" in items[0].message
+    assert [i.content for i in items[1:] if isinstance(i, SavedPage)] == [
+        netease_page("2"),
+        netease_page("b"),
+    ]

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -321,3 +323,79 @@ def test_names_and_sniffing(tmp_path: Path) -> None:
     assert not sniff_warc(gzip.compress(b"<html></html>")[:SNIFF])
     assert not sniff_warc(b"\x1f\x8b\x08garbage")
     assert not sniff_warc(zlib.compress(b"WARC/1.0"))
+
+
+# -- lying or unreadable Content-Length: one failure, the records after it still read ------------
+
+
+def _five_with_length(path: Path, *, gz: str, record: int, length: Callable[[int], bytes]) -> list[int]:
+    """Five pages whose record ``record`` has ``Content-Length: length(true length)``; return offsets.
+
+    ``gz`` is ``plain``, ``members`` (one gzip member per record, as Common Crawl writes them) or
+    ``one_member`` (a plain WARC gzipped whole: every record is at offset 0).
+    """
+    plain = path.with_name(path.name + ".plain")
+    offsets = write_warc(plain, five_pages(), gz=False)
+    data = plain.read_bytes()
+    starts = [*offsets, len(data)]
+    chunks = [data[a:b] for a, b in itertools.pairwise(starts)]
+    rec = chunks[record]
+    head = rec.index(b"Content-Length: ") + len(b"Content-Length: ")
+    end = rec.index(b"\r\n", head)
+    chunks[record] = rec[:head] + length(int(rec[head:end])) + rec[end:]
+    if gz == "one_member":
+        path.write_bytes(gzip.compress(b"".join(chunks)))
+        return [0] * len(chunks)
+    if gz == "members":
+        chunks = [gzip.compress(c) for c in chunks]
+    path.write_bytes(b"".join(chunks))
+    return [sum(len(c) for c in chunks[:i]) for i in range(len(chunks))]
+
+
+LIES = {
+    "superscript": lambda n: "²169".encode(),  # str.isdigit() says yes, int() says no
+    "arabic_digits": lambda n: "١٦٩".encode(),  # int() reads it as 169: not a WARC length either
+    "too_long": lambda n: str(n + 5000).encode(),  # swallows the next records
+    "too_short": lambda n: str(n - 100).encode(),  # cuts the page; its tail looks like garbage
+    "past_the_end": lambda n: b"999999999",  # runs past the end of the file
+}
+
+
+@pytest.mark.parametrize("gz", ["members", "one_member", "plain"])
+@pytest.mark.parametrize("lie", sorted(LIES))
+def test_a_lying_content_length_is_one_failure_and_later_records_are_read(
+    tmp_path: Path, gz: str, lie: str
+) -> None:
+    path = tmp_path / ("lie.warc" if gz == "plain" else "lie.warc.gz")
+    offsets = _five_with_length(path, gz=gz, record=1, length=LIES[lie])
+    got = kinds(path)
+    assert got == [
+        ("WarcPage", offsets[0], ""),
+        ("WarcBroken", offsets[1], "bad_header"),
+        *[("WarcPage", o, "") for o in offsets[2:]],
+    ]
+    pages = [i for i in read_warc(path) if isinstance(i, WarcPage)]
+    assert [p.content for p in pages] == [r.body for i, r in enumerate(five_pages()) if i != 1]
+
+
+def test_a_lying_length_on_the_last_record_is_still_one_failure(tmp_path: Path) -> None:
+    path = tmp_path / "last.warc"
+    offsets = _five_with_length(path, gz="plain", record=4, length=lambda n: str(n + 5000).encode())
+    assert [g[0] for g in kinds(path)] == ["WarcPage"] * 4 + ["WarcBroken"]
+    assert kinds(path)[-1][1:] == (offsets[4], "truncated")
+
+
+def test_a_length_running_into_a_corrupt_member_is_reported_with_it(tmp_path: Path) -> None:
+    path = tmp_path / "lie.warc.gz"
+    offsets = _five_with_length(path, gz="members", record=1, length=lambda n: str(n + 5000).encode())
+    data = bytearray(path.read_bytes())
+    for k in range(offsets[2] + 30, offsets[2] + 60):  # scramble the deflate data of member 3
+        data[k] ^= 0x5A
+    path.write_bytes(bytes(data))
+    assert kinds(path) == [
+        ("WarcPage", offsets[0], ""),
+        ("WarcBroken", offsets[1], "bad_header"),
+        ("WarcBroken", offsets[2], "bad_gzip"),
+        ("WarcPage", offsets[3], ""),
+        ("WarcPage", offsets[4], ""),
+    ]

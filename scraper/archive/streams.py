@@ -1,8 +1,9 @@
 """Byte streams under the WARC framing: a plain file, or a multi-member gzip file.
 
-Both give ``read``/``readline``/``skip`` on the *decompressed* bytes and tell the offset a record
-starts at, as WARC indexes (CDX) count it: the byte offset in a plain file, the offset of the gzip
-member in a ``.warc.gz``. The gzip reader is ours rather than :mod:`gzip` or warcio's because it
+Both give ``read``/``readline``/``skip``/``peek`` on the *decompressed* bytes and tell the offset a
+record starts at, as WARC indexes (CDX) count it: the byte offset in a plain file, the offset of the
+gzip member in a ``.warc.gz``. ``mark``/``rewind`` go back to a place already read, so the framing can
+rescan a record whose ``Content-Length`` lied. The gzip reader is ours rather than :mod:`gzip` or warcio's because it
 must (a) say where each member starts, (b) notice a file that ends inside a member instead of
 silently dropping the tail, and (c) after corrupt deflate data, resume at the next member so one
 bad record does not lose the rest of the file.
@@ -15,11 +16,15 @@ from typing import BinaryIO, Protocol
 
 from ..errors import ArchiveError
 
-__all__ = ["GzipMemberStream", "PlainStream", "RecordStream"]
+__all__ = ["GzipMemberStream", "Mark", "PlainStream", "RecordStream"]
 
 GZIP_MAGIC = b"\x1f\x8b\x08"  # magic + deflate method: how every gzip member starts
 _CHUNK = 64 * 1024
 _MAX_OUT = 4 * _CHUNK  # cap on one inflate step, so a gzip bomb never lands in memory at once
+
+# A place in the data: (file offset, decompressed bytes after it). Plain files: (offset, 0); gzip:
+# (member offset, bytes into that member's output).
+Mark = tuple[int, int]
 
 
 class RecordStream(Protocol):
@@ -39,6 +44,15 @@ class RecordStream(Protocol):
 
     def skip(self, n: int) -> int:
         """Discard up to ``n`` bytes without keeping them; returns how many were discarded."""
+
+    def peek(self, n: int) -> bytes:
+        """Up to ``n`` next bytes, left unread; fewer at the end of the data or of a gzip member."""
+
+    def mark(self) -> Mark:
+        """Where the next unread byte is, for :meth:`rewind`."""
+
+    def rewind(self, mark: Mark) -> None:
+        """Go back to a place :meth:`mark` returned (slow for gzip: the member is inflated again)."""
 
     def resync(self) -> bool:
         """After an :class:`ArchiveError`, move to the next place a record may start; False at the end."""
@@ -71,6 +85,18 @@ class PlainStream:
             done += got
         return done
 
+    def peek(self, n: int) -> bytes:
+        pos = self._raw.tell()
+        data = self._raw.read(n)
+        self._raw.seek(pos)  # within the file object's buffer: no system call
+        return data
+
+    def mark(self) -> Mark:
+        return self._raw.tell(), 0
+
+    def rewind(self, mark: Mark) -> None:
+        self._raw.seek(mark[0])
+
     def resync(self) -> bool:
         return True  # nothing to resync below the framing; it scans for the next WARC/ line
 
@@ -85,8 +111,10 @@ class GzipMemberStream:
         self._inflater: zlib._Decompress | None = None
         self._buf = bytearray()  # inflated bytes not yet handed out
         self._buf_start = 0  # member offset the first byte of self._buf came from
-        self._pieces: list[tuple[int, int]] = []  # (length, member offset) runs making up self._buf
+        # (length, member offset, offset in the member's output) runs making up self._buf
+        self._pieces: list[tuple[int, int, int]] = []
         self._member = -1  # offset of the member being inflated
+        self._member_out = 0  # bytes that member has inflated to so far
         self._failed_member = -1
         self._eof = False
         self.truncated = False  # the file ended inside a member
@@ -124,6 +152,31 @@ class GzipMemberStream:
             done += got
         return done
 
+    def peek(self, n: int) -> bytes:
+        # Only the member being inflated is read further: starting the next one may raise for a
+        # corrupt member, which belongs to the next record, not to this look ahead.
+        while len(self._buf) < n and self._inflater is not None and self._more():
+            pass
+        return bytes(self._buf[:n])
+
+    def mark(self) -> Mark:
+        if self._pieces:
+            return self._pieces[0][1], self._pieces[0][2]
+        if self._inflater is not None:
+            return self._member, self._member_out
+        return self._in_pos, 0
+
+    def rewind(self, mark: Mark) -> None:
+        member, into = mark
+        self._raw.seek(member)
+        self._in, self._in_pos, self._eof = b"", member, False
+        self._inflater = None
+        self._buf.clear()
+        self._pieces.clear()
+        self._failed_member = -1
+        self.truncated = False
+        self.skip(into)
+
     def resync(self) -> bool:
         """Drop what is left of the broken member and continue at the next gzip magic after it."""
         start = self._failed_member if self._failed_member >= 0 else self._member
@@ -153,9 +206,9 @@ class GzipMemberStream:
         out = bytes(self._buf[:n])
         del self._buf[:n]
         while n and self._pieces:
-            length, member = self._pieces[0]
+            length, member, into = self._pieces[0]
             if length > n:
-                self._pieces[0] = (length - n, member)
+                self._pieces[0] = (length - n, member, into + n)
                 break
             n -= length
             self._pieces.pop(0)
@@ -181,6 +234,7 @@ class GzipMemberStream:
                 self._fail(self._in_pos, "bytes between gzip members are not a gzip header")
             self._inflater = zlib.decompressobj(wbits=31)  # 31: gzip header and trailer
             self._member = self._in_pos
+            self._member_out = 0
         try:
             out = self._inflater.decompress(self._in, _MAX_OUT)
         except zlib.error as exc:
@@ -192,7 +246,8 @@ class GzipMemberStream:
         self._in = rest
         if out:
             self._buf += out
-            self._pieces.append((len(out), self._member))
+            self._pieces.append((len(out), self._member, self._member_out))
+            self._member_out += len(out)
         return True
 
     def _fail(self, member: int, message: str) -> None:

@@ -13,6 +13,12 @@ Every record of the file comes out as exactly one of:
   ``bad_http``, ``bad_payload``, ``too_large``; a record the crawler marked ``WARC-Truncated`` is
   ``truncated`` too). Reading goes on with the next record.
 
+A ``Content-Length`` is believed only when the record ends there: the block must be followed by the
+blank lines that close a record, then the next ``WARC/`` line, the end of the data or (``.warc.gz``)
+the end of the gzip member. Otherwise the length lied (too long, it would swallow the records after
+it; too short, it cuts the page): the record is ``bad_header`` and reading rescans from the end of
+its header for the next ``WARC/1.x`` line, so every later record is still read.
+
 warcio parses the WARC and HTTP header blocks and undoes chunked/compressed HTTP payloads; the
 record framing is ours (see :mod:`.streams`) because warcio's ``ArchiveIterator`` hands back a
 truncated record as if it were whole, or drops it without a word when the gzip member is cut.
@@ -21,6 +27,7 @@ truncated record as if it were whole, or drops it without a word when the gzip m
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,6 +59,9 @@ MAX_HEADER_LINES = 512
 HTTP_HEADER_ROOM = 256 * 1024
 # Set by our crawl's WARC writer on response records: the URL asked for, before redirects.
 REQUESTED_URI_HEADER = "NetEase-Scraper-Requested-URI"
+# ASCII digits only: str.isdigit() also takes "²169", and int() takes Arabic-Indic digits.
+_LENGTH = re.compile(r"[0-9]{1,20}")
+_TRAILER_PEEK = 16  # enough for the CRLF CRLF that ends a record and the next "WARC/"
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,14 @@ class WarcBroken:
 
 
 WarcItem = WarcPage | WarcSkip | WarcBroken
+
+
+@dataclass(frozen=True)
+class _Misframed:
+    """The block did not end where its ``Content-Length`` says (``short``: the data ran out first)."""
+
+    short: bool
+    message: str
 
 
 def is_warc_name(path: Path) -> bool:
@@ -144,12 +162,38 @@ def _records(stream: RecordStream, max_bytes: int) -> Iterator[WarcItem]:
                 if reason != "truncated":
                     pending, offset = _next_version_line(stream)
                 continue
-            yield _read_block(stream, offset, header, max_bytes)
+            block_start = stream.mark()
+            url = (header.get_header("WARC-Target-URI") or "").strip().strip("<>") or None
+            try:
+                item = _read_block(stream, offset, header, max_bytes)
+            except ArchiveError:
+                if stream.error_offset != offset:  # the block ran on into a later, corrupt member
+                    yield _lying_length(offset, "it runs into a later gzip member", url)
+                raise
+            if not isinstance(item, _Misframed):
+                yield item
+                continue
+            # Rescan from the end of the header: the next record may start inside the bytes read.
+            stream.rewind(block_start)
+            try:
+                pending, next_offset = _next_version_line(stream)
+            except ArchiveError:
+                yield _lying_length(offset, item.message, url)
+                raise
+            if pending is None and item.short:
+                yield WarcBroken(offset, "truncated", item.message, url)
+            else:
+                yield _lying_length(offset, item.message, url)
+                offset = next_offset
         except ArchiveError as exc:  # corrupt gzip member: report it, go on at the next member
             last = stream.error_offset
             yield WarcBroken(last, exc.reason, str(exc))
             if not stream.resync():
                 return
+
+
+def _lying_length(offset: int, why: str, url: str | None) -> WarcBroken:
+    return WarcBroken(offset, "bad_header", f"Content-Length does not fit the record: {why}", url)
 
 
 def _next_version_line(stream: RecordStream) -> tuple[bytes | None, int]:
@@ -182,13 +226,37 @@ def _read_header(stream: RecordStream, first: bytes) -> StatusAndHeaders | tuple
     except Exception as exc:  # warcio raises its own exception types and ValueError alike
         return "bad_header", f"unreadable WARC header: {exc}"
     length = parsed.get_header("Content-Length")
-    if length is None or not length.strip().isdigit():
+    if length is None or not _LENGTH.fullmatch(length.strip()):
         return "bad_header", f"bad or missing Content-Length: {length!r}"
     return parsed
 
 
-def _read_block(stream: RecordStream, offset: int, header: StatusAndHeaders, max_bytes: int) -> WarcItem:
+def _ends_here(stream: RecordStream) -> bool:
+    """True when the next bytes close a record.
+
+    That is the CRLF CRLF the standard puts there (whatever follows is the next record's business),
+    or looser blank lines followed by ``WARC/``, the end of the data or the end of a gzip member.
+    """
+    after = stream.peek(_TRAILER_PEEK)
+    if after.startswith(b"\r\n\r\n"):
+        return True
+    rest = after.lstrip(b"\r\n")
+    return rest.startswith(b"WARC/") or b"WARC/".startswith(rest)
+
+
+def _read_block(
+    stream: RecordStream, offset: int, header: StatusAndHeaders, max_bytes: int
+) -> WarcItem | _Misframed:
     length = int(header.get_header("Content-Length").strip())
+    item = _read_block_of(stream, offset, header, length, max_bytes)
+    if isinstance(item, _Misframed) or _ends_here(stream):
+        return item
+    return _Misframed(False, f"the {length} bytes it declares are not followed by the end of the record")
+
+
+def _read_block_of(
+    stream: RecordStream, offset: int, header: StatusAndHeaders, length: int, max_bytes: int
+) -> WarcItem | _Misframed:
     rec_type = (header.get_header("WARC-Type") or "").strip().lower()
     url = (header.get_header("WARC-Target-URI") or "").strip().strip("<>")  # WARC 1.1 drafts used <...>
     requested = (header.get_header(REQUESTED_URI_HEADER) or "").strip() or None
@@ -198,20 +266,21 @@ def _read_block(stream: RecordStream, offset: int, header: StatusAndHeaders, max
     elif not _is_netease(url) and requested is None:
         skip = "non_netease"
     if skip is not None:
-        if stream.skip(length) < length:
-            return WarcBroken(offset, "truncated", f"{rec_type} record cut short", url or None)
+        if (got := stream.skip(length)) < length:
+            return _Misframed(True, f"{rec_type} record has {got} of {length} bytes")
         return WarcSkip(offset, skip)
     if header.get_header("WARC-Truncated"):  # the crawler kept only part of the page
         reason = header.get_header("WARC-Truncated")
-        if stream.skip(length) < length:
-            return WarcBroken(offset, "truncated", "record cut short", url)
+        if (got := stream.skip(length)) < length:
+            return _Misframed(True, f"record has {got} of {length} bytes")
         return WarcBroken(
             offset, "truncated", f"the crawler truncated this record (WARC-Truncated: {reason})", url
         )
     keep = min(length, max_bytes + HTTP_HEADER_ROOM)
     block = stream.read(keep)
-    if len(block) < keep or stream.skip(length - keep) < length - keep:
-        return WarcBroken(offset, "truncated", f"record has {len(block)} of {length} bytes", url)
+    if len(block) < keep or (rest := stream.skip(length - keep)) < length - keep:
+        got = len(block) if len(block) < keep else keep + rest
+        return _Misframed(True, f"record has {got} of {length} bytes")
     page = _page_from_block(offset, url, block, cut=keep < length, max_bytes=max_bytes)
     if requested is not None and isinstance(page, WarcPage):
         return WarcPage(page.offset, requested, page.content, page.charset, final_url=url)
