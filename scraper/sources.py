@@ -4,7 +4,8 @@ A path is one of:
 
 - ``-``: the bytes of standard input, one page;
 - a folder: walked recursively in sorted order (hidden entries and symlinked folders skipped),
-  taking ``.html``/``.htm``/``.shtml`` (optionally ``.gz``) files and ``.warc``/``.warc.gz`` files;
+  taking ``.html``/``.htm``/``.shtml`` (optionally ``.gz``) files and ``.warc``/``.warc.gz`` files
+  (a symlink loop in it is a ``read_error`` failure);
 - a file: a page (gzip-compressed or not, whatever its name) or a WARC (by name, or by its first bytes).
 
 Each input gives items in input order: a :class:`SavedPage` to clean, a :class:`Skipped` for a
@@ -114,13 +115,20 @@ def iter_sources(
             yield _page_from_stream(stdin or sys.stdin.buffer, STDIN_ORIGIN, url, max_bytes)
         elif kind == "folder":
             for found in walk_folder(Path(raw)):
-                yield from _from_file(found, url, max_bytes, is_warc_name(found))
+                if isinstance(found, Failed):
+                    yield found
+                else:
+                    yield from _from_file(found, url, max_bytes, is_warc_name(found))
         else:
             yield from _from_file(Path(raw), url, max_bytes, kind == "warc")
 
 
-def walk_folder(folder: Path) -> Iterator[Path]:
-    """Page and WARC files under ``folder``, recursively, sorted by name at each level."""
+def walk_folder(folder: Path) -> Iterator[Path | Failed]:
+    """Page and WARC files under ``folder``, recursively, sorted by name at each level.
+
+    An entry that cannot even be told to be a file or a folder (a symlink loop: ``ELOOP``) is a
+    ``read_error`` failure in its place, whatever its name: it may stand for pages the user expects.
+    """
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -129,9 +137,15 @@ def walk_folder(folder: Path) -> Iterator[Path]:
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
-        if entry.is_dir(follow_symlinks=False):
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = not is_dir and entry.is_file()  # follows a symlink: raises on a loop
+        except OSError as exc:
+            yield _os_failure(str(path), exc)
+            continue
+        if is_dir:
             yield from walk_folder(path)
-        elif entry.is_file() and (_is_page_name(path) or is_warc_name(path)):
+        elif is_file and (_is_page_name(path) or is_warc_name(path)):
             yield path
 
 

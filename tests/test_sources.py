@@ -38,7 +38,7 @@ def make_tree(root: Path) -> None:
 
 def test_walk_is_recursive_sorted_and_filtered(tmp_path: Path) -> None:
     make_tree(tmp_path)
-    found = [p.relative_to(tmp_path).as_posix() for p in walk_folder(tmp_path)]
+    found = [p.relative_to(tmp_path).as_posix() for p in walk_folder(tmp_path) if isinstance(p, Path)]
     assert found == ["a/crawl.warc.gz", "a/deep/x.html.gz", "b/1.SHTML", "b/2.htm", "z.html"]
 
 
@@ -46,7 +46,7 @@ def test_walk_does_not_follow_folder_symlinks(tmp_path: Path) -> None:
     (tmp_path / "real").mkdir()
     (tmp_path / "real" / "p.html").write_bytes(b"x")
     (tmp_path / "real" / "loop").symlink_to(tmp_path, target_is_directory=True)
-    assert [p.name for p in walk_folder(tmp_path)] == ["p.html"]
+    assert [p.name for p in walk_folder(tmp_path) if isinstance(p, Path)] == ["p.html"]
 
 
 def test_folder_items_in_order_with_gz_decompressed(tmp_path: Path) -> None:
@@ -189,3 +189,20 @@ def test_a_warc_with_an_unreadable_content_length_is_a_failure_and_the_run_goes_
         netease_page("2"),
         netease_page("b"),
     ]
+
+
+def test_symlink_loops_in_a_folder_are_failures_and_the_walk_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "self.html").symlink_to("self.html")  # points at itself
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a").symlink_to("b")  # a -> b -> a, no page suffix
+    (tmp_path / "sub" / "b").symlink_to("a")
+    (tmp_path / "z.html").write_bytes(netease_page("z"))
+    items = list(iter_sources([str(tmp_path)]))
+    assert [(type(i).__name__, Path(i.origin).name) for i in items] == [
+        ("Failed", "self.html"),
+        ("Failed", "a"),
+        ("Failed", "b"),
+        ("SavedPage", "z.html"),
+    ]
+    loops = [i for i in items[:3] if isinstance(i, Failed)]
+    assert len(loops) == 3 and all(i.reason == "read_error" and "symbolic links" in i.message for i in loops)
