@@ -362,3 +362,45 @@ def _member_starts(data: bytes, start: int, end: int) -> list[int]:
         assert declared is not None
         pos += declared
     return starts
+
+
+# -- a framing break with whole pages after it is refused, however close to the end ---------------
+
+
+def _break_before_whole_pages(warc: Path, damage: str) -> bytes:
+    """Five pages with a framing break at the third page; the pages after it are intact."""
+    sizes = write_pages(warc, 5)
+    data = bytearray(warc.read_bytes())
+    member = sizes[2]  # the third page's request member
+    if damage == "length":
+        data[member + 23] = 0x7F  # its declared length now runs past the end of the file
+    elif damage == "no_length_corrupt":
+        data[member + 3] = 0  # no FEXTRA flag: walked by inflating, and the field is now bad deflate
+    elif damage == "zeros":
+        data[member:member] = bytes(70_000)  # unwritten blocks, then more pages (not a tail)
+    warc.write_bytes(bytes(data))
+    return bytes(data)
+
+
+@pytest.mark.parametrize("damage", ["length", "no_length_corrupt", "zeros"])
+def test_a_framing_break_followed_by_whole_pages_is_refused_not_cut(tmp_path: Path, damage: str) -> None:
+    warc = tmp_path / "raw.warc.gz"
+    data = _break_before_whole_pages(warc, damage)
+    assert len(data) < warc_repair.MAX_TORN_BYTES  # well within what one page write can leave
+    with pytest.raises(ArchiveError, match="not a torn write") as info:
+        WarcWriter(warc)
+    assert "intact record" in str(info.value)
+    assert warc.read_bytes() == data  # nothing deleted
+    pages = [i for i in read_warc(warc) if isinstance(i, WarcPage)]
+    assert len(pages) >= 4  # the reader still gets every page it can
+
+
+def test_a_whole_request_then_a_torn_response_is_still_cut(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.warc.gz"
+    sizes = write_pages(whole, 2)
+    data = whole.read_bytes()
+    request = warc_repair._declared_length(data[sizes[-2] : sizes[-2] + 24])
+    assert request is not None
+    warc = tmp_path / "raw.warc.gz"
+    warc.write_bytes(data[: sizes[-2] + request + 40])  # the request whole, the response cut
+    assert repair_warc(warc).kept == sizes[-2]

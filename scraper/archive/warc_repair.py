@@ -2,8 +2,10 @@
 
 The walk (see :mod:`.warc_write`'s docstring, point 2): every member our writer appends declares its
 own length in an RFC 1952 ``FEXTRA`` subfield (:data:`LENGTH_ID`), so members are skipped from header
-to header without inflating; the last two are inflated and CRC-checked. Only what one page write can
-leave (:data:`MAX_TORN_BYTES`) is ever cut; anything else is an ``ArchiveError`` and the file is left alone.
+to header without inflating; the last two are inflated and CRC-checked. Only a torn tail is ever cut:
+at most what one page write can leave (:data:`MAX_TORN_BYTES`), holding no whole record but the torn
+page's own request. Anything else (a framing break with intact records after it, however close to the
+end) is an ``ArchiveError`` and the file is left alone.
 """
 
 from __future__ import annotations
@@ -60,8 +62,7 @@ def repair_warc(path: str | Path, *, locked: BinaryIO | None = None) -> Repair:
         size = fh.seek(0, os.SEEK_END)
         kept = _complete_prefix(fh, size)
         if kept < size:
-            fh.seek(kept)
-            _check_torn(path, fh.read(_CHUNK), kept, size)
+            _check_torn(path, fh, kept, size)
         if kept > 0 and not _head(fh, 0).startswith(b"WARC/"):
             raise ArchiveError(
                 f"{path} is a gzip file but not a WARC: not appending to it", reason="warc_error"
@@ -161,12 +162,60 @@ def _record_type(head: bytes) -> str | None:
     return None
 
 
-def _check_torn(path: Path, tail: bytes, kept: int, size: int) -> None:
-    """Refuse to cut bytes that a torn page write cannot have left."""
+def _check_torn(path: Path, fh: BinaryIO, kept: int, size: int) -> None:
+    """Refuse to cut bytes that a torn page write cannot have left.
+
+    A torn write is the start of one page write: its request member (possibly whole) and a response
+    member the file ends inside (or whose data a power cut left damaged), or blocks never written
+    (zeros). A whole member anywhere else in the tail is an intact record after a framing break:
+    cutting there would delete pages, so the file is refused instead.
+    """
+    fh.seek(kept)
+    tail = fh.read(_CHUNK)
     ours = GZIP_MAGIC.startswith(tail[:3]) or not tail.strip(b"\0")  # a member's start, or unwritten blocks
-    if size - kept > MAX_TORN_BYTES or not ours:
+    why = ""
+    if size - kept > MAX_TORN_BYTES:
+        why = f"more than one page write ({MAX_TORN_BYTES} bytes) can leave"
+    elif not ours:
+        why = "it does not start like a gzip member"
+    elif (intact := _intact_member(fh, kept, size)) is not None:
+        why = f"an intact record follows at byte {intact}"
+    if why:
         raise ArchiveError(
             f"{path}: unreadable data from byte {kept} ({size - kept} bytes to the end) is not a torn"
-            " write of this tool; not appending to it (move it aside or name another --warc file)",
+            f" write of this tool ({why}); not appending to it (move it aside or name another --warc file)",
             reason="warc_error",
         )
+
+
+def _intact_member(fh: BinaryIO, kept: int, size: int) -> int | None:
+    """Offset of a whole, CRC-checked member in ``fh[kept:size]`` that is not the torn page's request."""
+    start = kept
+    if (end := _inflate(fh, kept)) is not None:
+        if _record_type(_head(fh, kept)) != "request":
+            return kept
+        start = end  # the torn page's own request: its response is what was cut
+    for pos in _magic_offsets(fh, start, size):
+        if _inflate(fh, pos) is not None:
+            return pos
+    return None
+
+
+def _magic_offsets(fh: BinaryIO, start: int, size: int) -> list[int]:
+    """Every offset in ``fh[start:size]`` where a gzip member could start."""
+    found: list[int] = []
+    fh.seek(start)
+    pos, carry = start, b""
+    while pos < size:
+        block = fh.read(min(_CHUNK, size - pos))
+        if not block:
+            break
+        data = carry + block
+        base = pos - len(carry)
+        hit = data.find(GZIP_MAGIC)
+        while hit >= 0:
+            found.append(base + hit)
+            hit = data.find(GZIP_MAGIC, hit + 1)
+        carry = data[-(len(GZIP_MAGIC) - 1) :]  # a magic split across two reads
+        pos += len(block)
+    return found
