@@ -145,7 +145,10 @@ def _page_text(page: Path) -> str:
     try:
         html = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        html = data.decode("gb18030")
+        try:
+            html = data.decode("gb18030")
+        except UnicodeDecodeError:  # nasty/mixed-*: UTF-8 with a short GBK fragment
+            html = data.decode("utf-8", errors="replace")
     text = LexborHTMLParser(html).root.text() if html.strip() else ""
     return re.sub(r"\s+", " ", text)
 
