@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import StateStoreError
+from ..locks import try_lock
 
 __all__ = [
     "FailureLog",
@@ -167,29 +168,28 @@ class FailureLog:
 
 
 class RunLock:
-    """An exclusive, non-blocking lock on the output file itself for the length of a run.
+    """An exclusive, non-blocking lock on a file (the output, the state) for the length of a run.
 
-    Two crawls appending to one output would break exactly-once; the second one fails fast.
-    The lock is an ``flock`` on an open file, so the kernel releases it when the process dies.
+    Two crawls appending to one output, or sharing one state, would break exactly-once (or fetch
+    everything twice); the second one fails fast. The lock is an ``flock`` on an open file, so the
+    kernel releases it when the process dies.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, busy: str = "another crawl is writing to {path}") -> None:
         self.path = path
+        self._busy = busy
         self._fh: IO[bytes] | None = None
 
     def acquire(self) -> None:
-        """Take the lock or raise :class:`StateStoreError`."""
-        self._fh = open(self.path, "ab")  # noqa: SIM115 - closed in release()
+        """Take the lock or raise :class:`StateStoreError` (reason ``locked``)."""
         try:
-            import fcntl
-        except ImportError:  # Windows: no flock; single-run use is the user's responsibility
-            return
-        try:
-            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self._fh = open(self.path, "ab")  # noqa: SIM115 - closed in release()
         except OSError as exc:
+            raise StateStoreError(f"cannot open {self.path}: {exc.strerror or exc}") from exc
+        if not try_lock(self._fh.fileno()):
             self._fh.close()
             self._fh = None
-            raise StateStoreError(f"another crawl is writing to {self.path}", reason="locked") from exc
+            raise StateStoreError(self._busy.format(path=self.path), reason="locked")
 
     def release(self) -> None:
         """Drop the lock."""
