@@ -23,10 +23,14 @@ __all__ = [
     "JsonlOutput",
     "RunLock",
     "failures_path",
+    "is_crawl_output",
     "scan_output",
     "state_path",
     "truncate_partial",
 ]
+
+
+MAX_FIRST_LINE = 16 * 1024 * 1024  # longer than any article line: a file without a newline there is not ours
 
 
 def state_path(output: Path) -> Path:
@@ -113,6 +117,31 @@ def scan_output(path: Path, start: int) -> Iterator[tuple[str, str]]:
                 continue
             if isinstance(rec, dict) and isinstance(rec.get("docid"), str):
                 yield rec["docid"], str(rec.get("url") or "")
+
+
+def is_crawl_output(path: Path, *, resuming: bool) -> bool:
+    """True when the crawl may append to ``path`` (and cut its partial last line): it is ours.
+
+    Ours: a missing or empty file, or one whose first line is a JSON object with a ``docid``;
+    while resuming a job (its state exists), also a single unfinished line (a run killed in its
+    first write). Anything else is somebody's file: appending would mix articles into it and the
+    start-up repair would cut its last line.
+    """
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        return True
+    with fh:
+        first = fh.readline(MAX_FIRST_LINE)
+    if not first:
+        return True
+    if not first.endswith(b"\n"):
+        return resuming and len(first) < MAX_FIRST_LINE and first.startswith(b'{"')
+    try:
+        record = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and isinstance(record.get("docid"), str)
 
 
 def file_size(path: Path) -> int:
