@@ -73,6 +73,16 @@ def test_the_url_list_as_output_is_refused(netease_server: NeteaseServer, tmp_pa
     assert done.returncode == 2 and urls.read_bytes() == before
 
 
+def test_a_state_in_a_missing_folder_is_refused_before_the_output_is_created(
+    netease_server: NeteaseServer, tmp_path: Path
+) -> None:
+    urls = url_list(netease_server, tmp_path / "urls.txt")
+    out = tmp_path / "out.jsonl"
+    done = crawl_cli(netease_server, urls, out, "--state", str(tmp_path / "no" / "s.sqlite"))
+    assert done.returncode == 2 and "no such directory for the state" in done.stderr
+    assert not out.exists()
+
+
 def test_the_state_as_output_is_refused(netease_server: NeteaseServer, tmp_path: Path) -> None:
     urls = url_list(netease_server, tmp_path / "urls.txt")
     out = tmp_path / "out.jsonl"

@@ -162,6 +162,8 @@ def _files_problem(args: argparse.Namespace) -> str | None:
         )
     if state.is_dir():
         return f"the state {state} is a folder"
+    if not state.absolute().parent.is_dir():
+        return f"no such directory for the state: {state.parent}"
     files: list[tuple[str, str | Path]] = [("URL list", args.urls)] if args.urls != "-" else []
     files += [("output", output), ("state", state), ("failures file", failures_path(output))]
     files += [("WARC", args.warc)] if args.warc is not None else []
