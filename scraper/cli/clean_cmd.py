@@ -5,8 +5,9 @@ that never holds more than a few chunks of pages in flight, so a 10 GB WARC stre
 Articles go to the output in the chosen format; every input that fails becomes a failure record
 (origin, url, reason, message) and the run goes on. A summary line ends the run on stderr.
 
-Exit codes: 0 all pages cleaned, 1 some failed, 2 bad usage (a path that does not exist,
-``--url`` with more than one page, an output that cannot be opened).
+Exit codes: 0 all pages cleaned, 1 some failed or none cleaned, 2 bad usage (a path that does not
+exist, ``--url`` with more than one page, an output that cannot be opened or would overwrite an
+input or somebody's file: see :mod:`scraper.cli.safety` and :mod:`scraper.cli.clean_files`).
 """
 
 from __future__ import annotations

@@ -85,8 +85,9 @@ class CleanFiles:
         self.failures = FailureSink(failures, _text(log, stack) if log is not None else None)
 
     def _drop_empty_failures(self, path: str) -> None:
-        if self.failures.count == 0 and os.path.isfile(path):
-            os.unlink(path)  # a failures file with nothing in it would only mislead
+        # A failures file with nothing in it would only mislead; a symlink (say /dev/stderr) stays.
+        if self.failures.count == 0 and os.path.isfile(path) and not os.path.islink(path):
+            os.unlink(path)
 
 
 def _open_locked(path: str, label: str, *, had_records: bool) -> _Opened:

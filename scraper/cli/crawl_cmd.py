@@ -4,6 +4,10 @@ Resumable: run the same command again after an interruption (even ``kill -9``) a
 writing each article exactly once. State lives in ``<output>.state.sqlite``, failures in
 ``<output>.failures.jsonl``. ``--warc FILE`` also keeps every fetched page, raw, in a ``.warc.gz``
 (see :mod:`scraper.archive.warc_write` for why a kill never leaves it unreadable).
+
+Before anything is opened, files the crawl did not write are refused (exit 2): an output that is not
+a crawl output, a failures file that is not ours, two of its files being one. The summary counts the
+whole job (earlier runs included, and says so); ``new`` is this run's.
 """
 
 from __future__ import annotations
