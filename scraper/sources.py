@@ -157,6 +157,8 @@ def _is_page_name(path: Path) -> bool:
 
 
 def _sniffs_as_warc(path: Path) -> bool:
+    if not path.is_file():  # a named pipe can be read only once: it is read as a page, by name as a WARC
+        return False
     try:
         with open(path, "rb") as f:
             return sniff_warc(f.read(SNIFF_BYTES))

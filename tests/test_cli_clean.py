@@ -140,7 +140,7 @@ def test_explicit_failures_file_and_stale_one_removed(
     good.write_bytes(netease_page())
     out_file = tmp_path / "o.jsonl"
     stale = tmp_path / "o.jsonl.failures.jsonl"
-    stale.write_text('{"old": true}\n')
+    stale.write_text('{"origin": "x.html", "url": null, "reason": "empty", "message": "no bytes"}\n')
     assert run(capsys, str(good), "-o", str(out_file))[0] == 0
     assert not stale.exists()  # the companion of an output we overwrote
     log = tmp_path / "fails.jsonl"
@@ -328,10 +328,12 @@ def test_interrupt_leaves_a_valid_json_array(
         return clean_html(html, url, charset=charset)
 
     monkeypatch.setattr("scraper.cli.clean_cmd.clean_html", stop_at_second)
+    pages = tmp_path / "pages"
+    pages.mkdir()
     for i, title in enumerate(["甲", "乙", "丙"]):
-        (tmp_path / f"{i}.html").write_bytes(netease_page(title, f"ABCDEFGH0001899{i}"))
+        (pages / f"{i}.html").write_bytes(netease_page(title, f"ABCDEFGH0001899{i}"))
     out_file = tmp_path / "out.json"
-    code, _, err = run(capsys, str(tmp_path), "--format", "json", "-o", str(out_file))
+    code, _, err = run(capsys, str(pages), "--format", "json", "-o", str(out_file))
     assert code == 130
     assert [r["title"] for r in json.loads(out_file.read_text(encoding="utf-8"))] == ["甲"]
     assert "cleaned 1, failed 0" in err and "(interrupted)" in err

@@ -1,7 +1,7 @@
 """Command line: ``netease-scraper clean ...`` and ``netease-scraper crawl ...``.
 
 Each subcommand lives in its own module with ``add_arguments(parser)`` and ``run(args) -> int``.
-Exit codes: 0 all succeeded, 1 some inputs failed, 2 bad usage.
+Exit codes: 0 all succeeded, 1 some inputs failed or nothing was done, 2 bad usage or could not run.
 """
 
 from __future__ import annotations

@@ -5,14 +5,14 @@ that never holds more than a few chunks of pages in flight, so a 10 GB WARC stre
 Articles go to the output in the chosen format; every input that fails becomes a failure record
 (origin, url, reason, message) and the run goes on. A summary line ends the run on stderr.
 
-Exit codes: 0 all pages cleaned, 1 some failed, 2 bad usage (a path that does not exist,
-``--url`` with more than one page, an output that cannot be opened).
+Exit codes: 0 all pages cleaned, 1 some failed or none cleaned, 2 bad usage (a path that does not
+exist, ``--url`` with more than one page, an output that cannot be opened or would overwrite an
+input or somebody's file: see :mod:`scraper.cli.safety` and :mod:`scraper.cli.clean_files`).
 """
 
 from __future__ import annotations
 
 import argparse
-import codecs
 import multiprocessing
 import os
 import sys
@@ -24,13 +24,22 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from ..clean import clean_html
 from ..errors import ScraperError
 from ..sources import Failed, SavedPage, Skipped, SourceItem, input_kind, iter_sources, missing_paths
-from ..writers import FORMATS, ArticleWriter, FailureLog, open_writer
+from ..writers import FORMATS, ArticleWriter, open_writer
 from . import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
+from .argtypes import positive_int
+from .clean_files import CleanFiles, FailureSink
+from .safety import (
+    CLEAN_FAILURE_KEYS,
+    CRAWL_FAILURE_KEYS,
+    clash_with_each_other,
+    clash_with_inputs,
+    failure_log_problem,
+)
 
 NAME = "clean"
 HELP = "Clean saved NetEase pages (files, folders, .html.gz, .warc[.gz], - for stdin) into articles."
@@ -39,6 +48,7 @@ CHUNK_PAGES = 16  # pages sent to a worker at once: amortises the inter-process 
 CHUNK_BYTES = 8 * 1024 * 1024  # ... unless they are big pages
 IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker: keeps workers busy, memory bounded
 FAILURES_SUFFIX = ".failures.jsonl"
+SUFFIX_FORMATS = {".jsonl": "jsonl", ".json": "json", ".md": "md", ".txt": "txt"}  # -o name -> --format
 MAX_CRASHES_IN_A_ROW = 5  # then the workers cannot start at all; stop instead of blaming every page
 
 
@@ -67,11 +77,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("-o", "--output", default="-", metavar="FILE", help="output file (default: stdout)")
     parser.add_argument(
-        "--format", choices=list(FORMATS), default="jsonl", help="output format (default jsonl)"
+        "--format",
+        choices=list(FORMATS),
+        default=None,
+        help="output format (default: from -o's suffix .jsonl/.json/.md/.txt, else jsonl)",
     )
     parser.add_argument("--url", help="the page's URL, when cleaning a single page")
     parser.add_argument(
-        "--workers", type=_positive_int, default=1, metavar="N", help="processes cleaning pages (default 1)"
+        "--workers", type=positive_int, default=1, metavar="N", help="processes cleaning pages (default 1)"
     )
     parser.add_argument(
         "--failures",
@@ -82,18 +95,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Clean every input; return the exit code."""
-    problem = _usage_problem(args)
+    failures_path = _failures_path(args)
+    problem = _usage_problem(args, failures_path)
     if problem:
         print(f"netease-scraper clean: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     with ExitStack() as stack:
         try:
-            out = _open_output(args.output, stack)
-        except OSError as exc:
-            print(f"netease-scraper clean: error: cannot write {args.output}: {exc}", file=sys.stderr)
+            files = CleanFiles(
+                args.output, failures_path, stack, failures_had_records=_has_content(failures_path)
+            )
+        except ScraperError as exc:  # cannot create, or another run holds it: nothing written yet
+            print(f"netease-scraper clean: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
-        failures = _FailureSink(_failures_path(args), stack)
-        writer = open_writer(args.format, out)
+        out, failures = files.output, files.failures
+        writer = open_writer(_format(args), out)
         tally = _Tally()
         items = iter_sources(args.paths, url=args.url)
         with _progress(sys.stderr.isatty()) as (show, say):
@@ -115,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
                 print("netease-scraper clean: output closed early", file=sys.stderr)
                 return EXIT_SOME_FAILED
     print(tally.summary(failures.path), file=sys.stderr)
-    return EXIT_SOME_FAILED if tally.failed else EXIT_OK
+    return EXIT_SOME_FAILED if tally.failed or not tally.cleaned else EXIT_OK
 
 
 # -- cleaning, in process or in a pool ---------------------------------------------------------
@@ -262,7 +278,13 @@ class _Tally:
             f"cleaned {self.cleaned}, failed {self.failed.total()}{_by_reason(self.failed)}, "
             f"skipped {self.skipped.total()}{_by_reason(self.skipped)} in {elapsed:.1f} s"
         )
-        return line + (f"; failures in {failures_path}" if failures_path and self.failed else "")
+        if failures_path and self.failed:
+            line += f"; failures in {failures_path}"
+        if not self.cleaned and not self.failed:
+            line += "; nothing cleaned: " + (
+                "no page in the inputs" if not self.skipped else "no page to clean"
+            )
+        return line
 
 
 def _by_reason(counts: Counter[str]) -> str:
@@ -272,29 +294,8 @@ def _by_reason(counts: Counter[str]) -> str:
     return " (" + ", ".join(f"{reason}: {n}" for reason, n in ordered) + ")"
 
 
-class _FailureSink:
-    """Failure records go to a JSON-lines file (opened on the first failure) or, without one, to stderr."""
-
-    def __init__(self, path: str | None, stack: ExitStack) -> None:
-        self.path = path
-        self._stack = stack
-        self._log: FailureLog | None = None
-        if path:
-            Path(path).unlink(missing_ok=True)  # a stale file from an earlier run would mislead
-
-    def write(self, outcome: Outcome, say: Callable[[str], None]) -> None:
-        reason = outcome.reason or "error"
-        if not self.path:
-            say(f"failed: {outcome.origin}: {reason}: {outcome.message}")
-            return
-        if self._log is None:
-            stream = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the run's ExitStack
-            self._log = FailureLog(self._stack.enter_context(stream))
-        self._log.write(outcome.origin, outcome.url, reason, outcome.message)
-
-
 def _record(
-    result: Result, writer: ArticleWriter, failures: _FailureSink, tally: _Tally, say: Callable[[str], None]
+    result: Result, writer: ArticleWriter, failures: FailureSink, tally: _Tally, say: Callable[[str], None]
 ) -> None:
     if isinstance(result, Skipped):
         tally.skipped[result.reason] += 1
@@ -303,7 +304,7 @@ def _record(
         tally.cleaned += 1
     else:
         tally.failed[result.reason or "error"] += 1
-        failures.write(result, say)
+        failures.write(result.origin, result.url, result.reason or "error", result.message, say)
 
 
 @contextmanager
@@ -330,40 +331,39 @@ def _progress(enabled: bool) -> Iterator[tuple[Callable[[_Tally], None], Callabl
         )
 
 
-def _usage_problem(args: argparse.Namespace) -> str | None:
+def _usage_problem(args: argparse.Namespace, failures: str | None) -> str | None:
     missing = missing_paths(args.paths)
     if missing:
         return "no such file or folder: " + ", ".join(missing)
     if args.paths.count("-") > 1:
         return "stdin (-) can be given only once"
-    if args.output != "-" and os.path.realpath(args.output) in {os.path.realpath(p) for p in args.paths}:
-        return f"the output {args.output} is also an input"
     if args.url is not None and (len(args.paths) != 1 or input_kind(args.paths[0]) not in ("page", "stdin")):
         return "--url needs exactly one page (a file or -), not several inputs, a folder or a WARC"
+    targets = [("output", args.output)] if args.output != "-" else []
+    targets += [("failures file", failures)] if failures else []
+    for label, path in targets:
+        problem = clash_with_inputs(path, label, args.paths)
+        if problem:
+            return problem
+    if failures:
+        keys = (CLEAN_FAILURE_KEYS, CRAWL_FAILURE_KEYS)
+        return clash_with_each_other(targets) or failure_log_problem(failures, "failures file", keys)
     return None
 
 
-def _open_output(name: str, stack: ExitStack) -> TextIO:
-    if name == "-":
-        out = sys.stdout
-        encoding = getattr(out, "encoding", None) or "utf-8"
-        if codecs.lookup(encoding).name != "utf-8" and hasattr(out, "reconfigure"):
-            out.reconfigure(encoding="utf-8")  # Chinese text must not meet an ASCII locale
-        return out
-    return stack.enter_context(open(name, "w", encoding="utf-8", newline="\n"))
+def _has_content(path: str | None) -> bool:
+    return path is not None and os.path.isfile(path) and os.path.getsize(path) > 0
+
+
+def _format(args: argparse.Namespace) -> str:
+    """``--format``, else the one ``-o``'s suffix names, else jsonl."""
+    if args.format:
+        return str(args.format)
+    suffix = Path(args.output).suffix.lower() if args.output != "-" else ""
+    return SUFFIX_FORMATS.get(suffix, "jsonl")
 
 
 def _failures_path(args: argparse.Namespace) -> str | None:
     if args.failures:
         return str(args.failures)
     return args.output + FAILURES_SUFFIX if args.output != "-" else None
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value

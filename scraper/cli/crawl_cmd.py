@@ -4,12 +4,19 @@ Resumable: run the same command again after an interruption (even ``kill -9``) a
 writing each article exactly once. State lives in ``<output>.state.sqlite``, failures in
 ``<output>.failures.jsonl``. ``--warc FILE`` also keeps every fetched page, raw, in a ``.warc.gz``
 (see :mod:`scraper.archive.warc_write` for why a kill never leaves it unreadable).
+
+Before anything is opened, files the crawl did not write are refused (exit 2): an output that is not
+a crawl output, a failures file that is not ours, two of its files being one. The summary counts the
+whole job (earlier runs included, and says so); ``new`` is this run's.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..archive.warc_write import WarcWriter
@@ -22,10 +29,12 @@ from ..config import (
     DEFAULT_USER_AGENT,
     FetchOptions,
 )
-from ..crawl.output import failures_path
+from ..crawl.output import failures_path, is_crawl_output, state_path
 from ..crawl.runner import CrawlOptions, CrawlProgress, CrawlSummary, PageSink, crawl
-from ..crawl.schedule import count_lines
+from ..crawl.schedule import UrlSource, count_lines
 from ..errors import ArchiveError, FetchError, StateStoreError
+from .argtypes import host_port, user_agent
+from .safety import CRAWL_FAILURE_KEYS, clash_with_each_other, failure_log_problem
 
 NAME = "crawl"
 HELP = "Fetch and clean a list of NetEase article URLs into JSON lines (resumable, exactly once)."
@@ -46,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout", type=float, default=DEFAULT_TIMEOUT, help="connect/read timeout, seconds"
     )
-    parser.add_argument("--user-agent", default=DEFAULT_USER_AGENT, help="User-Agent header")
+    parser.add_argument("--user-agent", type=user_agent, default=DEFAULT_USER_AGENT, help="User-Agent header")
     parser.add_argument("--proxy", default=None, help="proxy URL (http://, https://, socks5://)")
     parser.add_argument(
         "--transport",
@@ -60,6 +69,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-host",
         action="append",
+        type=host_port,
         default=[],
         metavar="HOST[:PORT]",
         help="also crawl this host (a mirror or a test server) for URLs with a NetEase article path; repeatable",
@@ -82,7 +92,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the crawl; 0 if every article is written, 1 if some failed, 2 on bad usage."""
+    """Run the crawl; 0 if every article is written, 1 if some failed (or none listed), 2 on bad usage."""
     problem = _check(args)
     if problem:
         print(f"netease-scraper crawl: {problem}", file=sys.stderr)
@@ -102,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
     options = CrawlOptions(
         fetch=fetch, retry_failed=args.retry_failed, state_path=args.state, clean_workers=args.clean_workers
     )
+    resuming = _has_content(_state_file(args))
     show_bar = sys.stderr.isatty() and not args.no_progress
     try:
         warc = WarcWriter(args.warc) if args.warc is not None else None  # repairs a torn tail first
@@ -110,23 +121,23 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     sink = warc.awrite if warc is not None else None
     try:
-        if show_bar:
-            summary = _crawl_with_bar(args.urls, args.output, options, sink)
-        else:
-            summary = crawl(args.urls, args.output, options, sink=sink)
+        with _url_source(args.urls) as urls:
+            if show_bar:
+                summary = _crawl_with_bar(urls, args.output, options, sink)
+            else:
+                summary = crawl(urls, args.output, options, sink=sink)
     except (StateStoreError, FetchError) as exc:  # locked/unusable state, unusable --proxy
         print(f"netease-scraper crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
     finally:
         if warc is not None:
             warc.close()
-    _print_summary(summary)
-    return EXIT_OK if summary.failed_total == 0 and summary.pending == 0 else EXIT_SOME_FAILED
+    return _report(summary, resuming=resuming, state=_state_file(args))
 
 
 def _check(args: argparse.Namespace) -> str | None:
     """A usage problem, or None."""
-    if args.urls != "-" and not Path(args.urls).is_file():
+    if args.urls != "-" and (not os.path.exists(args.urls) or os.path.isdir(args.urls)):
         return f"no such URL list: {args.urls}"
     if args.concurrency < 1 or args.per_host < 1:
         return "--concurrency and --per-host must be at least 1"
@@ -140,10 +151,52 @@ def _check(args: argparse.Namespace) -> str | None:
         return f"no such directory for the output: {args.output.parent}"
     if args.warc is not None and not args.warc.name.lower().endswith(".warc.gz"):
         return f"--warc needs a .warc.gz file name (it is written gzip per record): {args.warc}"
-    return None
+    return _files_problem(args)
 
 
-def _crawl_with_bar(urls: str, output: Path, options: CrawlOptions, sink: PageSink | None) -> CrawlSummary:
+def _files_problem(args: argparse.Namespace) -> str | None:
+    """Refuse to append to, cut or replace a file this tool did not write (checked before any is opened)."""
+    output, state = args.output, _state_file(args)
+    if output.exists() and not output.is_file():
+        return f"the output {output} is not a regular file (it is appended to and resumed)"
+    if not is_crawl_output(output, resuming=_has_content(state)):
+        return (
+            f"the output {output} exists and is not a crawl output of netease-scraper (JSON lines with "
+            "a docid); refusing to append to it; name a new file"
+        )
+    if state.is_dir():
+        return f"the state {state} is a folder"
+    if not state.absolute().parent.is_dir():
+        return f"no such directory for the state: {state.parent}"
+    files: list[tuple[str, str | Path]] = [("URL list", args.urls)] if args.urls != "-" else []
+    files += [("output", output), ("state", state), ("failures file", failures_path(output))]
+    files += [("WARC", args.warc)] if args.warc is not None else []
+    return clash_with_each_other(files) or failure_log_problem(
+        failures_path(output), "failures file", (CRAWL_FAILURE_KEYS,)
+    )
+
+
+def _state_file(args: argparse.Namespace) -> Path:
+    return Path(args.state) if args.state is not None else state_path(args.output)
+
+
+def _has_content(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0
+
+
+@contextmanager
+def _url_source(name: str) -> Iterator[UrlSource]:
+    """The URL list for the crawl: a named pipe (or device) is opened here and read once, as stdin is."""
+    if name == "-" or os.path.isfile(name):
+        yield name  # a regular file: the crawl may re-read it to skip what an earlier run recorded
+        return
+    with open(name, encoding="utf-8-sig", errors="replace") as lines:
+        yield lines
+
+
+def _crawl_with_bar(
+    urls: UrlSource, output: Path, options: CrawlOptions, sink: PageSink | None
+) -> CrawlSummary:
     """The crawl with a rich progress bar on stderr: done, failed, rate, ETA."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -171,7 +224,22 @@ def _crawl_with_bar(urls: str, output: Path, options: CrawlOptions, sink: PageSi
         return crawl(urls, output, options, sink=sink, progress=update)
 
 
-def _print_summary(summary: CrawlSummary) -> None:
+def _report(summary: CrawlSummary, *, resuming: bool, state: Path) -> int:
+    """Print the summary (saying which counts include earlier runs); return the exit code."""
     print(f"crawl: {summary.line()} → {summary.output}", file=sys.stderr)
+    if summary.done + summary.failed_total + summary.pending == 0:
+        print("crawl: nothing crawled: the URL list holds no URL", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    if resuming:
+        print(
+            f"crawl: counts are for the whole job, earlier runs on this output included (state: {state}); "
+            f"this run wrote {summary.new} new article(s)",
+            file=sys.stderr,
+        )
     if summary.failed_total:
         print(f"crawl: failures listed in {failures_path(summary.output)}", file=sys.stderr)
+        if resuming:
+            print(
+                "crawl: --retry-failed fetches the failed URLs again, earlier runs' included", file=sys.stderr
+            )
+    return EXIT_OK if summary.failed_total == 0 and summary.pending == 0 else EXIT_SOME_FAILED

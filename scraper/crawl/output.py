@@ -16,16 +16,21 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import StateStoreError
+from ..locks import try_lock
 
 __all__ = [
     "FailureLog",
     "JsonlOutput",
     "RunLock",
     "failures_path",
+    "is_crawl_output",
     "scan_output",
     "state_path",
     "truncate_partial",
 ]
+
+
+MAX_FIRST_LINE = 16 * 1024 * 1024  # longer than any article line: a file without a newline there is not ours
 
 
 def state_path(output: Path) -> Path:
@@ -114,6 +119,31 @@ def scan_output(path: Path, start: int) -> Iterator[tuple[str, str]]:
                 yield rec["docid"], str(rec.get("url") or "")
 
 
+def is_crawl_output(path: Path, *, resuming: bool) -> bool:
+    """True when the crawl may append to ``path`` (and cut its partial last line): it is ours.
+
+    Ours: a missing or empty file, or one whose first line is a JSON object with a ``docid``;
+    while resuming a job (its state exists), also a single unfinished line (a run killed in its
+    first write). Anything else is somebody's file: appending would mix articles into it and the
+    start-up repair would cut its last line.
+    """
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        return True
+    with fh:
+        first = fh.readline(MAX_FIRST_LINE)
+    if not first:
+        return True
+    if not first.endswith(b"\n"):
+        return resuming and len(first) < MAX_FIRST_LINE and first.startswith(b'{"')
+    try:
+        record = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and isinstance(record.get("docid"), str)
+
+
 def file_size(path: Path) -> int:
     """Size of ``path`` in bytes, 0 when it does not exist."""
     try:
@@ -167,29 +197,28 @@ class FailureLog:
 
 
 class RunLock:
-    """An exclusive, non-blocking lock on the output file itself for the length of a run.
+    """An exclusive, non-blocking lock on a file (the output, the state) for the length of a run.
 
-    Two crawls appending to one output would break exactly-once; the second one fails fast.
-    The lock is an ``flock`` on an open file, so the kernel releases it when the process dies.
+    Two crawls appending to one output, or sharing one state, would break exactly-once (or fetch
+    everything twice); the second one fails fast. The lock is an ``flock`` on an open file, so the
+    kernel releases it when the process dies.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, busy: str = "another crawl is writing to {path}") -> None:
         self.path = path
+        self._busy = busy
         self._fh: IO[bytes] | None = None
 
     def acquire(self) -> None:
-        """Take the lock or raise :class:`StateStoreError`."""
-        self._fh = open(self.path, "ab")  # noqa: SIM115 - closed in release()
+        """Take the lock or raise :class:`StateStoreError` (reason ``locked``)."""
         try:
-            import fcntl
-        except ImportError:  # Windows: no flock; single-run use is the user's responsibility
-            return
-        try:
-            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self._fh = open(self.path, "ab")  # noqa: SIM115 - closed in release()
         except OSError as exc:
+            raise StateStoreError(f"cannot open {self.path}: {exc.strerror or exc}") from exc
+        if not try_lock(self._fh.fileno()):
             self._fh.close()
             self._fh = None
-            raise StateStoreError(f"another crawl is writing to {self.path}", reason="locked") from exc
+            raise StateStoreError(self._busy.format(path=self.path), reason="locked")
 
     def release(self) -> None:
         """Drop the lock."""

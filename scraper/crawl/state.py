@@ -15,6 +15,9 @@ rerun over the same list skips them unparsed and does not count them as duplicat
 The database runs in WAL mode with ``synchronous=NORMAL``: a commit survives a killed process (the
 WAL is in the OS page cache); after a power loss the last commits may be lost, which the start-up
 reconciliation with the output file repairs (see ``scraper.crawl.runner``).
+
+A store holds an exclusive ``flock`` on its file while open: a second crawl on the same state
+(even with another output) is refused instead of fetching every pending article a second time.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import StateStoreError
+from .output import RunLock
 
 __all__ = ["SCHEMA", "AddResult", "Failure", "Item", "NewItem", "StateStore"]
 
@@ -127,6 +131,16 @@ class StateStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        # Two crawls sharing a state would both claim every pending row and fetch it twice.
+        self._lock = RunLock(self.path, busy="another crawl is using the state {path}")
+        self._lock.acquire()
+        try:
+            self._open()
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _open(self) -> None:
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per batch.
             self._db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
@@ -149,6 +163,8 @@ class StateStore:
         with contextlib.suppress(sqlite3.DatabaseError):  # busy: it is checkpointed next time
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._db.close()
+        # Only now: closing any descriptor of the file drops SQLite's own (POSIX) locks on it.
+        self._lock.release()
 
     def __enter__(self) -> StateStore:
         return self
