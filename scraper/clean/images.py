@@ -36,6 +36,10 @@ _PLACEHOLDER_WORDS = frozenset(
 _PLACEHOLDER_STEMS = frozenset({"grey", "gray", "s", "clear", "dot", "none"})
 # NetEase's source-line icons: end_news.png, end_money.png, end_tech.png ...
 _END_ICON = re.compile(r"end_[a-z]+\.png", re.I)
+# Substring pre-checks: most file names are hashes, and need no splitting into words.
+_ICON_HINT = re.compile(r"logo|icon|avatar|qr|erweima|share|sprite", re.I)
+_PLACEHOLDER_HINT = re.compile(r"empty|blank|placeholder|spacer|lazy|loading|pixel|transparent|1x1", re.I)
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _DIMENSION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.I)
 _ICON_MAX_PX = 40  # both declared sides at most this: an icon or emoticon, not a picture
@@ -67,12 +71,13 @@ def unwrap_image_url(src: str | None, base_url: str | None = None) -> str | None
         return None
     if src.startswith("//"):
         src = "https:" + src
-    parts = urlsplit(src)
-    if parts.hostname in _PROXY_HOSTS:
-        inner = parse_qs(parts.query).get("url")
-        if inner and inner[0]:
-            src = inner[0] if "://" in inner[0] else "https://" + inner[0].lstrip("/")
-    if base_url and not urlsplit(src).scheme:
+    if "url=" in src:  # cheap test first: this runs for every candidate URL of every image
+        parts = urlsplit(src)
+        if parts.hostname in _PROXY_HOSTS:
+            inner = parse_qs(parts.query).get("url")
+            if inner and inner[0]:
+                src = inner[0] if "://" in inner[0] else "https://" + inner[0].lstrip("/")
+    if base_url and not _SCHEME.match(src):
         src = urljoin(base_url, src)
     return src
 
@@ -89,8 +94,9 @@ def images_from(nodes: Iterable[LexborNode], base_url: str | None = None) -> lis
     for node in nodes:
         root = node.mem_id
         for img in node.css("img"):
-            src = _real_src(img, base_url)
-            if src is None or _is_chrome(img, src) or _in_video(img, root):
+            attrs = img.attributes  # a new dict on every access: read it once
+            src = _real_src(img, attrs, base_url)
+            if src is None or _is_chrome(attrs, src) or _in_video(img, root):
                 continue
             key = src.split("://", 1)[-1]  # http and https copies are one image
             if key not in seen:
@@ -109,10 +115,9 @@ def images_from(nodes: Iterable[LexborNode], base_url: str | None = None) -> lis
     return [Image(src=src, caption=text) for (src, _, _), (text, _) in zip(found, captions, strict=True)]
 
 
-def _real_src(img: LexborNode, base_url: str | None) -> str | None:
+def _real_src(img: LexborNode, attrs: dict[str, str | None], base_url: str | None) -> str | None:
     """The first usable URL of: lazy ``data-*`` attributes, the largest ``srcset`` entry, ``src``,
     then the ``<source srcset>`` of an enclosing ``<picture>``."""
-    attrs = img.attributes
     candidates = [attrs.get(name) for name in _LAZY_ATTRS]
     candidates.extend(_largest_in_srcset(attrs.get(name)) for name in _SRCSET_ATTRS)
     candidates.append(attrs.get("src"))
@@ -156,22 +161,26 @@ def _words(name: str) -> set[str]:
 
 
 def _file_name(src: str) -> str:
-    path = urlsplit(src).path
-    return path.rsplit("/", 1)[-1]
+    """The last path segment, without query or fragment (a string split: urlsplit is slower)."""
+    return src.split("#", 1)[0].split("?", 1)[0].rsplit("/", 1)[-1]
 
 
 def _is_placeholder(src: str) -> bool:
-    name = _file_name(src)
-    stem = name.rsplit(".", 1)[0].lower()
-    return stem in _PLACEHOLDER_STEMS or not _words(stem).isdisjoint(_PLACEHOLDER_WORDS)
+    stem = _file_name(src).rsplit(".", 1)[0]
+    if stem.lower() in _PLACEHOLDER_STEMS:
+        return True
+    return bool(_PLACEHOLDER_HINT.search(stem)) and not _words(stem).isdisjoint(_PLACEHOLDER_WORDS)
 
 
-def _is_chrome(img: LexborNode, src: str) -> bool:
+def _is_chrome(attrs: dict[str, str | None], src: str) -> bool:
     """A logo, icon, avatar, QR or share button (by file name), or a tiny image (by declared size)."""
     name = _file_name(src)
-    if _END_ICON.fullmatch(name) or not _words(name.rsplit(".", 1)[0]).isdisjoint(_ICON_WORDS):
+    if _END_ICON.fullmatch(name):
         return True
-    sides = [_pixels(img.attributes.get(side)) for side in ("width", "height")]
+    stem = name.rsplit(".", 1)[0]
+    if _ICON_HINT.search(stem) and not _words(stem).isdisjoint(_ICON_WORDS):
+        return True
+    sides = [_pixels(attrs.get(side)) for side in ("width", "height")]
     known = [s for s in sides if s is not None]
     if any(s <= _TRACKER_MAX_PX for s in known):
         return True
