@@ -51,9 +51,11 @@ def test_placeholder_only_images_dropped() -> None:
     body = (
         "<p><img src='about:blank'></p><p><img src='data:image/gif;base64,R0lGOD'></p>"
         "<p><img src='http://x.com/img/loading.gif'></p><p><img src='http://x.com/spacer.gif'></p>"
-        "<p><img src='http://x.com/lazy_blank.png'></p>"
+        "<p><img src='http://x.com/lazy_blank.png'></p><p><img src='http://x.com/t/1x1.gif'></p>"
+        "<p><img src='http://x.com/s.gif'></p>"
     )
     assert _srcs(body) == []
+    assert _srcs("<p><img src='http://x.com/21x10.jpg'></p>") == ["http://x.com/21x10.jpg"]
 
 
 def test_srcset_largest_width_wins() -> None:
@@ -202,6 +204,30 @@ def test_uncentred_next_paragraph_with_a_caption_cue() -> None:
         ("http://x.com/3.jpg", "车主们将车停在外面小树林中"),
         ("http://x.com/4.jpg", None),
     ]
+
+
+def test_prose_mentioning_a_screenshot_is_not_a_caption() -> None:
+    body = "<p class=f_center><img src='http://x.com/1.jpg'></p><p>网友截图显示，该男子在地铁车厢内大声喧哗。</p>"
+    assert _images(body) == [("http://x.com/1.jpg", None)]
+
+
+def test_caption_in_a_center_element() -> None:
+    body = "<center><img src='http://x.com/1.jpg'><br>会场外景</center><p>正文。</p>"
+    assert _images(body) == [("http://x.com/1.jpg", "会场外景")]
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "英国广播公司网站报道截图",
+        "受伤学生在医院接受治疗。 海峡都市报·闽南版 图",
+        "图片来源：每经记者 张蕊 摄",
+        "新华社记者 李贺 摄",
+    ],
+)
+def test_credit_at_the_end_is_a_caption_cue(caption: str) -> None:
+    body = f"<p><img src='http://x.com/1.jpg'></p><p>{caption}</p>"
+    assert _images(body) == [("http://x.com/1.jpg", caption)]
 
 
 def test_short_lines_after_images_are_text_when_the_page_has_no_captions() -> None:

@@ -20,7 +20,7 @@ __all__ = ["images_from", "unwrap_image_url"]
 
 _PROXY_HOSTS = ("nimg.ws.126.net", "s.cimg.163.com", "nimg.126.net")
 # Lazy loaders keep the real URL in one of these; ``src`` then holds a placeholder.
-_LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-actualsrc", "data-url")
+_LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-actualsrc")
 _SRCSET_ATTRS = ("data-srcset", "srcset")
 
 # File-name words (whole words of the last path segment, see _words) that mark page chrome.
@@ -30,7 +30,7 @@ _ICON_WORDS = frozenset(
      "sprite", "sprites"}
 )  # fmt: skip
 _PLACEHOLDER_WORDS = frozenset(
-    {"empty", "blank", "placeholder", "spacer", "lazy", "lazyload", "loading", "pixel", "transparent", "1x1"}
+    {"empty", "blank", "placeholder", "spacer", "lazy", "lazyload", "loading", "pixel", "transparent"}
 )
 # Whole file names (without extension) that are placeholders but too ordinary to be words above.
 _PLACEHOLDER_STEMS = frozenset({"grey", "gray", "s", "clear", "dot", "none"})
@@ -38,7 +38,8 @@ _PLACEHOLDER_STEMS = frozenset({"grey", "gray", "s", "clear", "dot", "none"})
 _END_ICON = re.compile(r"end_[a-z]+\.png", re.I)
 # Substring pre-checks: most file names are hashes, and need no splitting into words.
 _ICON_HINT = re.compile(r"logo|icon|avatar|qr|erweima|share|sprite", re.I)
-_PLACEHOLDER_HINT = re.compile(r"empty|blank|placeholder|spacer|lazy|loading|pixel|transparent|1x1", re.I)
+_PLACEHOLDER_HINT = re.compile(r"empty|blank|placeholder|spacer|lazy|loading|pixel|transparent", re.I)
+_ONE_PIXEL = re.compile(r"(?<!\d)1x1(?!\d)", re.I)  # 1x1.gif, pixel_1x1.png; not 21x10.jpg
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _DIMENSION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.I)
@@ -46,12 +47,14 @@ _ICON_MAX_PX = 40  # both declared sides at most this: an icon or emoticon, not 
 _TRACKER_MAX_PX = 2  # any declared side at most this: a tracking pixel or a rule
 
 # Tags an image may sit in inside its own block; a div counts only as NetEase's mobile photo wrapper.
-_INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "font", "u", "center", "div"})
+_INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "font", "u", "div"})
 _VIDEO_CLASS = re.compile(r"video", re.I)
 # Words and marks that say a line is a caption: ▲ (points up at the image), 图为/图片来源, 截图, 摄 ...
+# Anchored at the start or the end: prose may mention 截图 mid-sentence, a caption ends on its credit.
 _CAPTION_CUE = re.compile(
-    r"^[▲△▼▽↑]|^(?:图为|图片|图源|上图|下图|左图|右图|图\s*[:：/丨|])|截图|截屏|资料图|供图|图片来源|图源[:：]"
-    r"|(?:记者|通讯员|摄影)\s*\S{1,12}\s*摄|\s摄$|[（(][^（）()]{0,20}(?:摄|图)[)）]$"
+    r"^(?:[▲△▼▽↑]|图为|图片来自|图源|[上下左右]图|图\s*[:：/丨|])"  # pointing at the image
+    r"|图片来源[:：]"
+    r"|(?:截图|截屏图?|资料图|供图|配图|[\s·（(]图|[\s（(]摄)\s*[)）]?$"  # the credit at the end
 )
 _OWN_CAPTION_MAX = 200  # characters of text beside the image in a centred block
 _NEXT_CAPTION_MAX = 100  # characters of a caption paragraph after the image
@@ -167,7 +170,7 @@ def _file_name(src: str) -> str:
 
 def _is_placeholder(src: str) -> bool:
     stem = _file_name(src).rsplit(".", 1)[0]
-    if stem.lower() in _PLACEHOLDER_STEMS:
+    if stem.lower() in _PLACEHOLDER_STEMS or _ONE_PIXEL.search(stem):
         return True
     return bool(_PLACEHOLDER_HINT.search(stem)) and not _words(stem).isdisjoint(_PLACEHOLDER_WORDS)
 
@@ -216,7 +219,8 @@ def _is_centred(node: LexborNode) -> bool:
     attrs = node.attributes
     cls = attrs.get("class") or ""
     style = (attrs.get("style") or "").replace(" ", "").lower()
-    return "center" in cls or "text-align:center" in style or attrs.get("align") == "center"
+    centred = "center" in cls or "text-align:center" in style or attrs.get("align") == "center"
+    return centred or node.tag == "center"
 
 
 def _caption_of(img: LexborNode, root: int, *, bare: bool = False) -> tuple[str | None, str | None]:
