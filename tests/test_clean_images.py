@@ -88,6 +88,19 @@ def test_same_image_via_proxy_and_directly_listed_once() -> None:
     assert _srcs(body) == ["http://cms-bucket.ws.126.net/a.jpg", "http://cms-bucket.ws.126.net/b.jpg"]
 
 
+def test_resized_copies_of_one_image_file_listed_once() -> None:
+    body = (
+        "<p><img src='http://cms-bucket.ws.126.net/a.png?imageView&thumbnail=550x0'></p>"
+        "<p><img src='https://nimg.ws.126.net/?url=http%3A%2F%2Fcms-bucket.ws.126.net%2Fa.png&thumbnail=660x0'></p>"
+        "<p><img src='http://x.com/image?id=1'></p><p><img src='http://x.com/image?id=2'></p>"
+    )
+    assert _srcs(body) == [
+        "http://cms-bucket.ws.126.net/a.png?imageView&thumbnail=550x0",
+        "http://x.com/image?id=1",
+        "http://x.com/image?id=2",
+    ]
+
+
 def test_unwrap_image_url_refuses_non_images() -> None:
     assert unwrap_image_url("about:blank") is None
     assert unwrap_image_url("  ") is None

@@ -40,6 +40,7 @@ _END_ICON = re.compile(r"end_[a-z]+\.png", re.I)
 _ICON_HINT = re.compile(r"logo|icon|avatar|qr|erweima|share|sprite", re.I)
 _PLACEHOLDER_HINT = re.compile(r"empty|blank|placeholder|spacer|lazy|loading|pixel|transparent", re.I)
 _ONE_PIXEL = re.compile(r"(?<!\d)1x1(?!\d)", re.I)  # 1x1.gif, pixel_1x1.png; not 21x10.jpg
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|avif)$", re.I)
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _DIMENSION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.I)
@@ -101,7 +102,7 @@ def images_from(nodes: Iterable[LexborNode], base_url: str | None = None) -> lis
             src = _real_src(img, attrs, base_url)
             if src is None or _is_chrome(attrs, src) or _in_video(img, root):
                 continue
-            key = src.split("://", 1)[-1]  # http and https copies are one image
+            key = _identity(src)
             if key not in seen:
                 seen.add(key)
                 found.append((src, img, root))
@@ -116,6 +117,14 @@ def images_from(nodes: Iterable[LexborNode], base_url: str | None = None) -> lis
             for (_, img, root), (text, kind) in zip(found, captions, strict=True)
         ]
     return [Image(src=src, caption=text) for (src, _, _), (text, _) in zip(found, captions, strict=True)]
+
+
+def _identity(src: str) -> str:
+    """What makes two URLs the same image: http and https copies are one, and so are resized
+    copies of one image file (``a.jpg`` and ``a.jpg?imageView&thumbnail=550x0``)."""
+    rest = src.split("://", 1)[-1]
+    path, _, _ = rest.partition("?")
+    return path if _IMAGE_FILE.search(path) else rest
 
 
 def _real_src(img: LexborNode, attrs: dict[str, str | None], base_url: str | None) -> str | None:
