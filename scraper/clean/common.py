@@ -1,15 +1,14 @@
-"""Shared field helpers: dates, labels, editor codes, titles, image URLs, the body walker."""
+"""Shared field helpers: dates, labels, editor codes, titles, the body walker (images: images.py)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import parse_qs, urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from ..article import Image
 from .boilerplate import is_boilerplate_line
+from .images import images_from, unwrap_image_url  # re-exported: the image code lives in images.py
 
 __all__ = [
     "after_label",
@@ -33,7 +32,6 @@ _EDITOR_CODE = re.compile(r"[_＿]\s*[A-Z]{1,5}\d*[A-Z]*\d+[A-Z0-9]*$")
 # ASCII "|" separates keywords; a full-width "｜" belongs to the headline itself.
 _TITLE_SUFFIX = re.compile(r"\s*(?:\|[^|]*)*[_\-—|]\s*(?:手机)?网易[^_\-|]{0,8}$")
 _TITLE_KEYWORD_TAIL = re.compile(r"(?:\s*\|[^|]*)+$")
-_PROXY_HOSTS = ("nimg.ws.126.net", "s.cimg.163.com", "nimg.126.net")
 
 _SKIP_TAGS = frozenset(
     {"script", "style", "noscript", "iframe", "textarea", "select", "button", "input", "video", "audio",
@@ -123,25 +121,6 @@ def strip_title_suffix(title: str | None) -> str | None:
     return stripped.strip() or title
 
 
-def unwrap_image_url(src: str | None, base_url: str | None = None) -> str | None:
-    """The real image URL: proxy wrappers (``nimg.ws.126.net/?url=...``) unwrapped, made absolute."""
-    if not src:
-        return None
-    src = src.strip()
-    if src.startswith("data:"):
-        return None
-    if src.startswith("//"):
-        src = "https:" + src
-    parts = urlsplit(src)
-    if parts.hostname in _PROXY_HOSTS:
-        inner = parse_qs(parts.query).get("url")
-        if inner and inner[0]:
-            src = inner[0] if "://" in inner[0] else "https://" + inner[0].lstrip("/")
-    if base_url and not urlsplit(src).scheme:
-        src = urljoin(base_url, src)
-    return src
-
-
 def _is_hidden(node: LexborNode) -> bool:
     style = node.attributes.get("style")
     return bool(style) and "display:none" in style.replace(" ", "").lower()
@@ -208,58 +187,3 @@ def paragraphs_from(nodes: Iterable[LexborNode], *, newline_breaks: bool = False
                 stack.extend(reversed(kids))
         flush()
     return lines
-
-
-_PLACEHOLDER = re.compile(
-    r"(?:empty|blank|placeholder|loading|spacer|grey|lazy)\.(?:png|gif|jpg)|/1x1\.", re.I
-)
-_ICON = re.compile(r"logo|icon|avatar|/end_[a-z]+\.png|qrcode|erweima|share", re.I)
-
-
-def images_from(nodes: Iterable[LexborNode], base_url: str | None = None) -> list[Image]:
-    """Body images in order: real URL (``data-src`` over placeholder ``src``, proxies unwrapped), caption."""
-    images: list[Image] = []
-    seen: set[str] = set()
-    for node in nodes:
-        for img in node.css("img"):
-            attrs = img.attributes
-            raw = attrs.get("data-src") or attrs.get("data-original") or attrs.get("src")
-            if raw and _PLACEHOLDER.search(raw) and attrs.get("src") != raw:
-                raw = attrs.get("src")
-            src = unwrap_image_url(raw, base_url)
-            if not src or _PLACEHOLDER.search(src) or _ICON.search(src) or src in seen:
-                continue
-            seen.add(src)
-            images.append(Image(src=src, caption=_caption_of(img)))
-    return images
-
-
-def _caption_of(img: LexborNode) -> str | None:
-    """Text under an image: a figcaption, text beside it in its block, or a short centred next block."""
-    block = img.parent
-    while (
-        block is not None
-        and block.tag in ("a", "span", "strong", "b", "em", "i", "div")
-        and (block.tag != "div" or "s-wrap" in (block.attributes.get("class") or ""))
-    ):
-        block = block.parent
-    if block is None:
-        return None
-    if block.tag == "figure":
-        cap = block.css_first("figcaption")
-        text = collapse(cap.text()) if cap is not None else ""
-        return text or None
-    own = collapse(block.text())
-    if own and not is_boilerplate_line(own):
-        return own
-    nxt = block.next
-    while nxt is not None and nxt.tag in ("-text", "-comment") and not collapse(nxt.text_content or ""):
-        nxt = nxt.next
-    if nxt is None or nxt.tag != "p" or nxt.css_first("img") is not None:
-        return None
-    attrs = nxt.attributes
-    centred = "f_center" in (attrs.get("class") or "") or "center" in (attrs.get("style") or "")
-    text = collapse(nxt.text())
-    if centred and 0 < len(text) <= 80 and not is_boilerplate_line(text):
-        return text
-    return None
