@@ -80,8 +80,16 @@ def squash(text: str) -> str:
 
 
 def bigrams(text: str) -> Counter[str]:
-    s = squash(text)
-    return Counter(s[i : i + 2] for i in range(len(s) - 1))
+    """Character bigrams of every line on its own (whitespace removed), summed.
+
+    Per line, unlike ``tests/scoring.py``: a block injected between two paragraphs must not cost
+    recall through the one bigram that spans the paragraph boundary.
+    """
+    out: Counter[str] = Counter()
+    for line in text.split("\n"):
+        s = squash(line)
+        out.update(s[i : i + 2] for i in range(len(s) - 1))
+    return out
 
 
 def recall_precision(got: str, want: str) -> tuple[float, float]:
@@ -1005,6 +1013,53 @@ class Kinds:
         html = f"<div{mk.attrs(0.9)}>{inner}</div>"
         return Block("breadcrumb", html, [parts[2] + sep.replace("&gt;", ">").strip() + "正文"], parts)
 
+    def poll(self) -> Block:
+        rng, mk = self.rng, self.mk
+        q = rng.choice(
+            (
+                f"你支持{rng.choice(PLACES)}推行{rng.choice(TOPICS)}新办法吗？",
+                f"{rng.choice(BRANDS)}{rng.choice(PRODUCTS)}这个价格，你会买吗？",
+                f"你所在的城市{rng.choice(('房价', '油价', '菜价'))}今年涨了吗？",
+            )
+        )
+        options = rng.sample(("支持", "反对", "会买", "观望", "涨了", "没变", "说不清"), rng.randrange(2, 4))
+        n = rng.randrange(100, 99999)
+        head = rng.choice(("网友投票", "【投票】", "互动话题", "说说你的看法"))
+        opts = "".join(
+            f"<label{mk.attrs(0.5)}><input type='radio' name='{mk.name()}'> {o}</label>"
+            if rng.random() < 0.5
+            else f"<li{mk.attrs(0.5)}>{o}<span>{rng.randrange(1, 99)}%</span></li>"
+            for o in options
+        )
+        count = f"已有{n}人参与投票"
+        html = (
+            f"<div{mk.attrs(0.9)}><div{mk.attrs()}>{head}</div><p{mk.attrs()}>{q}</p>"
+            f"<ul{mk.attrs()}>{opts}</ul><div{mk.attrs()}>{count}</div>"
+            f"<a href='javascript:;'{mk.attrs()}>{rng.choice(('投票', '提交', '查看结果'))}</a></div>"
+        )
+        return Block("poll", html, [q, count], [head, q, *options, count])
+
+    def unfold(self) -> Block:
+        rng, mk = self.rng, self.mk
+        pct = rng.randrange(20, 90)
+        line = rng.choice(
+            (
+                f"剩余{pct}%内容，点击展开阅读全文",
+                f"展开全文 ▼（还有{rng.randrange(2, 30)}段）",
+                f"登录网易通行证，免费阅读剩余{pct}%",
+                f"打开网易新闻，阅读剩余{pct}%全文",
+                f"本文剩余{rng.randrange(800, 5000)}字，开通会员后继续阅读",
+            )
+        )
+        tag = rng.choice(("div", "a", "p", "button"))
+        inner = (
+            f"<{tag}{mk.attrs()}>{line}</{tag}>"
+            if tag != "a"
+            else f"<a href='javascript:;'{mk.attrs()}>{line}</a>"
+        )
+        html = f"<div{mk.attrs(0.9)}>{inner}</div>"
+        return Block("unfold", html, [line], [line])
+
     def next_article(self) -> Block:
         rng, mk = self.rng, self.mk
         t1, t2 = headline(rng), headline(rng)
@@ -1041,6 +1096,8 @@ KINDS = (
     "ranking",
     "breadcrumb",
     "next_article",
+    "poll",
+    "unfold",
 )
 
 
@@ -1398,6 +1455,16 @@ def original_text(page_name: str) -> str:
     return squash(LexborHTMLParser(page_by_name(page_name).html).root.text(deep=True))
 
 
+@cache
+def outside_body_text(page_name: str) -> tuple[str, str]:
+    """(text outside the body element, text of the body element) of the unmutated page, squashed."""
+    tree = LexborHTMLParser(page_by_name(page_name).html)
+    body = _at(tree, locate(page_name).body)
+    inside = _text(body)
+    body.decompose()
+    return _text(tree.root), inside
+
+
 def judge(page: SourcePage, expected: list[str], article_text: str) -> tuple[list[str], float, float]:
     """Recall/precision/must_not checks shared by the control and every mutation."""
     problems = []
@@ -1474,6 +1541,14 @@ def evaluate(m: Mutated) -> Result:
             leaks.append((block.kind, s))
             leaked_kinds.add(block.kind)
     problems += [f"injected {kind} leaked: {s[:60]!r}" for kind, s in leaks]
+    # the page's own text from outside the body (title, time line, recommends, sidebars, footer)
+    # must not start coming out because of the mutation
+    outside, inside = outside_body_text(m.page.name)
+    for line in lines:
+        fresh = line and line not in control and not any(line in e for e in expected_sq)
+        if fresh and line in outside and line not in inside:
+            leaks.append(("page", line))
+            problems.append(f"page text from outside the body leaked: {line[:60]!r}")
     return Result(
         m.page.name, m.mutation, problems, leaks, recall, precision, leaked_kinds=leaked_kinds, kinds=kinds
     )
@@ -1542,17 +1617,16 @@ def report(pages: list[SourcePage], mutations: list[str], show_leaks: int, show_
     for k, v in kinds_of_problem.most_common():
         print(f"  {v:5}  {k}")
     if show_leaks:
-        print("\nleaked strings (first per result):")
-        shown = 0
+        print(f"\nleaked strings (up to {show_leaks} per mutation, 2 per page; kind 'page' = the page's own")
+        print("text from outside the body, which the unmutated page did not let through):")
         for name in mutations:
+            shown = 0
             for r in results[name]:
                 for kind, s in r.leaks[:2]:
                     print(f"  {name:15} {r.page[:28]:28} {kind:15} {s[:70]}")
                     shown += 1
                 if shown >= show_leaks:
                     break
-            if shown >= show_leaks:
-                break
     if show_fail:
         print("\nnon-leak problems:")
         shown = 0
