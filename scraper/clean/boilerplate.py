@@ -10,6 +10,8 @@ import re
 
 from selectolax.lexbor import LexborNode
 
+from .labels import is_chrome_text
+
 __all__ = ["BODY_NOISE_SELECTOR", "PAGE_CHROME_SELECTOR", "is_boilerplate_line", "remove_noise"]
 
 # Blocks that sit inside a body container but are not article text.
@@ -60,7 +62,12 @@ _LINE_PATTERNS = re.compile(
 
 def is_boilerplate_line(line: str) -> bool:
     """True for a paragraph that is NetEase chrome (disclaimer, source/editor line, share label ...)."""
-    return line in _LINE_EXACT or line.startswith(_LINE_PREFIXES) or bool(_LINE_PATTERNS.match(line))
+    return (
+        line in _LINE_EXACT
+        or line.startswith(_LINE_PREFIXES)
+        or bool(_LINE_PATTERNS.match(line))
+        or is_chrome_text(line)
+    )
 
 
 def remove_noise(body: LexborNode, extra_selector: str | None = None) -> None:

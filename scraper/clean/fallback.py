@@ -6,21 +6,29 @@ from .boilerplate import PAGE_CHROME_SELECTOR, is_boilerplate_line
 from .common import collapse
 from .page import Page
 
-__all__ = ["fallback_paragraphs"]
+__all__ = ["fallback_paragraphs", "remove_chrome", "warm_up"]
 
 
-def fallback_paragraphs(page: Page) -> list[str]:
-    """Body paragraphs of an unknown layout, as trafilatura finds them, minus NetEase chrome.
+def warm_up() -> None:
+    """Import trafilatura now (about 1.5 s), so the first page that needs it does not stall a crawl."""
+    import trafilatura  # noqa: F401
 
-    Known chrome blocks (nav, sidebars, recommendation lists, comments, footer) are deleted from
-    the tree first, so trafilatura cannot mistake a long 相关推荐 list for the article.
-    """
-    import trafilatura  # imported lazily: it is slow to import and only unknown layouts need it
 
+def remove_chrome(page: Page) -> None:
+    """Delete the known page chrome (nav, sidebars, recommendation lists, comments, footer) in place."""
     root = page.tree.root
     if root is not None:
         for node in root.css(PAGE_CHROME_SELECTOR):
             node.decompose()
+
+
+def fallback_paragraphs(page: Page) -> list[str]:
+    """Body paragraphs of an unknown layout as trafilatura finds them (after ``remove_chrome``), minus chrome lines.
+
+    The last resort, for pages where ``content.find_main_content`` finds no prose block.
+    """
+    import trafilatura  # imported lazily: it is slow to import and only odd layouts need it
+
     text = trafilatura.extract(
         page.tree.html or page.html,
         url=page.url,

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from ..article import Article
+from ..article import Article, Image
 from ..encoding import decode_html
 from ..errors import DecodeError, ParseError, URLRejected
-from ..urls import parse_article_url
+from ..urls import is_netease_host, parse_article_url
+from .boilerplate import remove_noise
 from .common import collapse, images_from, paragraphs_from
-from .fallback import fallback_paragraphs
+from .complexity import check_complexity
+from .content import find_main_content
+from .fallback import fallback_paragraphs, remove_chrome
 from .page import Page
+from .prune import prune_structure
 from .templates import TEMPLATES, Template
 from .templates.generic import Generic
 
-__all__ = ["clean_html"]
+__all__ = ["clean_html", "clean_with"]
 
 _GENERIC = Generic()
 _NETEASE_MARKERS = re.compile(r"163\.com|126\.net|netease|网易", re.IGNORECASE)
-_NETEASE_HOSTS = ("163.com", "126.net", "netease.com")
+_OTHER_NETEASE_DOMAINS = (".126.net", ".netease.com")
 _DELETED_MARKERS = re.compile(
     r"页面不存在|页面没有找到|文章已被?删除|内容已被?删除|该文章不存在|已被作者删除|404\s*Not\s*Found|网易-404|"
     r"您访问的页面|sorry,?\s*the page"
@@ -37,8 +42,20 @@ def clean_html(html: bytes | str, url: str | None = None, *, charset: str | None
     ``html`` is the page as served (bytes, decoded here: HTTP ``charset``, meta, detection) or
     text; ``url`` is the page's address when known. Raises :class:`~scraper.errors.DecodeError`
     (``empty``, ``binary``, ``decode_error``) or :class:`~scraper.errors.ParseError`
-    (``not_netease``, ``deleted``, ``no_body``) when the input is not a cleanable article.
+    (``not_netease``, ``deleted``, ``no_body``, ``not_an_article``, ``too_complex``) when the input
+    is not a cleanable article.
     """
+    return clean_with(html, url, charset=charset, templates=TEMPLATES)
+
+
+def clean_with(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    charset: str | None = None,
+    templates: Sequence[Template] = (),
+) -> Article:
+    """:func:`clean_html` with a chosen template list; ``templates=()`` is the template-free path."""
     if not isinstance(html, bytes | str):
         raise TypeError(f"clean_html() takes bytes or str, not {type(html).__name__}")
     if isinstance(html, bytes):
@@ -47,43 +64,83 @@ def clean_html(html: bytes | str, url: str | None = None, *, charset: str | None
         raise DecodeError("the input is empty", reason="empty")
     else:
         text = html
+    check_complexity(text)
     page = Page(text, url)
-    template = next((t for t in TEMPLATES if t.matches(page)), None)
-    if template is None:
-        return _clean_unknown_layout(page)
-    return _clean_with_template(page, template)
+    template = next((t for t in templates if t.matches(page)), None)
+    if template is not None:
+        article = _clean_with_template(page, template)
+        if article is not None:
+            return article
+        page = Page(text, url)  # the template pruned this tree; start the generic path afresh
+        try:
+            return _clean_unknown_layout(page)
+        except ParseError as exc:
+            if exc.reason != "not_an_article":
+                raise
+            # An article frame with an empty body: the page is an article, its text is missing.
+            raise ParseError(
+                f"the {template.name} body is empty and no other prose was found", reason="no_body"
+            ) from None
+    return _clean_unknown_layout(page)
 
 
-def _clean_with_template(page: Page, template: Template) -> Article:
+def _clean_with_template(page: Page, template: Template) -> Article | None:
+    """The template's reading of the page; None when its body holds no text (then the generic path runs)."""
     fields = _metadata(page, template)  # before the body is pruned: some metadata lives inside it
     nodes = template.body_nodes(page)
     for node in nodes:
         template.prune(node)
+    prune_structure(nodes, fields["docid"])
     paragraphs = paragraphs_from(nodes, newline_breaks=template.newline_breaks)
     if not paragraphs:
-        _raise_no_body(page)
+        return None
     images = tuple(images_from(nodes, page.url))
     return Article(template=template.name, text="\n".join(paragraphs), images=images, **fields)
 
 
 def _clean_unknown_layout(page: Page) -> Article:
-    host = (urlsplit(page.url).hostname or "") if page.url else ""
-    netease_url = host.endswith(_NETEASE_HOSTS)
-    if not netease_url and not _NETEASE_MARKERS.search(page.html):
+    """The template-free path: NetEase chrome pruned, the main content found by its prose, then pruned."""
+    if not _netease_url(page.url) and not _NETEASE_MARKERS.search(page.html):
         raise ParseError("not a NetEase page (no 163.com/网易 markers)", reason="not_netease")
     if _looks_deleted(page):
         raise ParseError("the article was deleted or the page does not exist", reason="deleted")
-    fields = _metadata(page, _GENERIC)  # before the fallback prunes the tree
-    paragraphs = fallback_paragraphs(page)
-    if paragraphs and paragraphs[0] == fields["title"]:
-        paragraphs = paragraphs[1:]  # trafilatura keeps the headline; it is metadata, not body
+    fields = _metadata(page, _GENERIC)  # before anything is pruned
+    remove_chrome(page)
+    content = find_main_content(page)
+    paragraphs: list[str] = []
+    images: tuple[Image, ...] = ()
+    if content is not None:
+        nodes = list(content.nodes)
+        for node in nodes:
+            remove_noise(node)
+        prune_structure(nodes, fields["docid"])
+        paragraphs = _without_headline(paragraphs_from(nodes), fields["title"])
+        images = tuple(images_from(nodes, page.url))
+    if not paragraphs:
+        paragraphs = _without_headline(fallback_paragraphs(page), fields["title"])
+        images = ()
     if not paragraphs:
         _raise_no_body(page)
     if not _reads_like_an_article(paragraphs):
         raise ParseError(
             "no article prose on the page (a list, channel or index page?)", reason="not_an_article"
         )
-    return Article(template="fallback", text="\n".join(paragraphs), **fields)
+    return Article(template="fallback", text="\n".join(paragraphs), images=images, **fields)
+
+
+def _without_headline(paragraphs: list[str], title: object) -> list[str]:
+    """The body without the headline: generic containers and trafilatura often hold the ``<h1>``."""
+    return [p for i, p in enumerate(paragraphs) if not (i < 3 and p == title)]
+
+
+def _netease_url(url: str | None) -> bool:
+    if not url:
+        return False
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
+    return is_netease_host(host) or host.endswith(_OTHER_NETEASE_DOMAINS)
 
 
 def _reads_like_an_article(paragraphs: list[str]) -> bool:

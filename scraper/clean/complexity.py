@@ -1,0 +1,91 @@
+"""A guard against pathological pages, checked on the text before it is parsed.
+
+lexbor's tree building is quadratic in nesting depth and in the number of attributes of one tag:
+50,000 nested ``<div>`` take 5 s to parse, one tag with 50,000 attributes as long. Real NetEase
+pages nest fewer than 100 levels and have a few thousand tags, so such a page is refused at once as
+``too_complex``. The common case costs one ``str.count`` (a few microseconds); the depth scan runs
+only on pages with many tags.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import ParseError
+
+__all__ = ["check_complexity"]
+
+MAX_TAGS = 300_000  # the largest real list pages hold ~16,000
+MAX_DEPTH = 2_000  # unclosed-container depth; real pages stay under a few hundred
+MAX_TAG_LENGTH = 20_000  # characters inside one tag: only such long tags are looked at for attributes
+MAX_ATTRIBUTES = 5_000  # words inside one tag; real tags have a few dozen (a data: URI has none)
+DEPTH_SCAN_FROM = 8_000  # tags; below this the worst nesting still parses in well under 0.2 s
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{%d}" % MAX_TAG_LENGTH)
+# Elements whose end tag may be left out or that have none: they do not nest in practice.
+_NOT_NESTING = frozenset(
+    [
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "option",
+        "optgroup",
+        "tbody",
+        "thead",
+        "tfoot",
+        "colgroup",
+        "rb",
+        "rt",
+        "rp",
+        "html",
+        "head",
+        "body",
+        "br",
+        "img",
+        "hr",
+        "meta",
+        "link",
+        "input",
+        "area",
+        "base",
+        "col",
+        "embed",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+
+
+def check_complexity(text: str) -> None:
+    """Raise ``ParseError(reason="too_complex")`` for a page that would take seconds to parse."""
+    tags = text.count("<")
+    if tags > MAX_TAGS:
+        raise ParseError(f"the page has {tags:,} tags (more than {MAX_TAGS:,})", reason="too_complex")
+    for m in _LONG_TAG.finditer(text):
+        end = text.find(">", m.start())
+        words = len(text[m.start() : end if end != -1 else len(text)].split())
+        if words > MAX_ATTRIBUTES:
+            raise ParseError(f"a tag on the page has {words:,} attributes or more", reason="too_complex")
+    if tags > DEPTH_SCAN_FROM and _max_depth(text) > MAX_DEPTH:
+        raise ParseError(f"the page nests tags more than {MAX_DEPTH:,} deep", reason="too_complex")
+
+
+def _max_depth(text: str) -> int:
+    depth = deepest = 0
+    for m in _TAG.finditer(text):
+        name = m.group(2).lower()
+        if name in _NOT_NESTING:
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest

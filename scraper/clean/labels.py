@@ -1,0 +1,138 @@
+"""Tolerant text patterns for NetEase boilerplate: list headings, disclaimers, app prompts, chrome lines.
+
+These look at what a block *says*, with any punctuation, brackets, arrows and wording variants, so a
+reworded disclaimer or a new heading decoration still matches. Every pattern is bounded by length:
+a boilerplate line is short, an article sentence that happens to mention 二维码 or 客户端 is long.
+Structure (links, position) is judged in ``prune.py``; this module only reads text.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["is_chrome_text", "is_list_heading", "is_original_title", "is_separator", "split_heading_prefix"]
+
+# Characters that decorate a heading: punctuation, brackets, arrows, bullets, dots, dashes, spaces.
+_DECORATION = re.compile(r"[\s\W_]+", re.UNICODE)
+
+# A list heading is short and made of these morphemes: 相关推荐, 【延伸阅读】, ▶ 热门推荐 », 往期回顾：...
+_HEADING = re.compile(
+    r"^(?:(?:相关|热点|热门|重点|延伸|推荐|精彩|往期|更多|猜你|为你|为您|编辑|今日|本周|热文|热读|大家都在|"
+    r"你可能|网友都在|看了本文的人还|阅读|点击|最新|专题|精选|扩展|拓展|小编|深度|独家|本站)"
+    r"(?:推荐|阅读|新闻|文章|报道|回顾|专题|喜欢|爱看|链接|精彩|精选|内容|看|排行|排行榜|热点|感兴趣|还喜欢|"
+    r"还看了|资讯|好文|热文|阅读推荐|策划|聚焦|视频|图集|图片|关注|话题|)?"
+    r"(?:推荐|阅读|精选|更多)?|专题|推荐|更多|热搜|排行榜?|相关)$"
+)
+_HEADING_MAX = 12  # characters once decorations are gone
+_MORE_TAIL = re.compile(r"(?:更多|查看更多|MORE|more)$")
+
+# One line that is NetEase chrome wherever it appears: (pattern, longest line it may be).
+_CHROME: tuple[tuple[re.Pattern[str], int], ...] = (
+    # 网易号 disclaimers, reworded: 特别声明 / 声明 / 免责声明 ... 网易 / 自媒体 / 仅代表 / 不代表
+    (re.compile(r"^[【\[（(<「]?(?:特别|重要|免责|版权)?声明[】\]）)>」]?.{0,400}?(?:自媒体|网易号|平台|信息存储|上传|仅代表(?:该)?作者|版权归|侵权)"), 800),
+    (re.compile(r"^(?:本文|此文|该文|以上内容|以上文章)(?:为|系|来自|由|来源于)?.{0,20}(?:网易号|自媒体|作者上传|用户上传)"), 400),
+    (re.compile(r"^(?:notice|disclaimer)[:：]?.{0,400}(?:netease|contentabove|socialmedia|informationstorage|uploaded)", re.I), 800),
+    (re.compile(r"已入驻\d+年|入驻网易号"), 60),
+    (re.compile(r"网友评论.{0,10}(?:仅代表|不代表)|文明上网|理性发言|跟贴服务协议|跟贴已关闭|抢沙发|我来说两句|说两句"), 60),
+    (re.compile(r"跟贴|跟帖"), 30),
+    (re.compile(r"查看(?:全部|更多)?\d*条?(?:评论|跟贴|跟帖|回复)"), 40),
+    # paywalls and expanders
+    (re.compile(r"剩余\s*\d+\s*(?:%|字|％)|继续阅读|阅读全文|展开全文|全文阅读|免费阅读"), 50),
+    # site footers: licences, nav rows of 4+ short items separated by |
+    (re.compile(r"许可证|本站所刊载|本网站所刊载|未经(?:授权|许可)不得转载|AboutNetEase|公司简介|隐私政策|网站地图|意见反馈"), 150),
+    (re.compile(r"^[^|｜]{1,12}(?:[|｜][^|｜]{1,12}){3,}$"), 100),
+    # ad labels closing a line: "...今日开服第22区 AD", "... 广告 ×"
+    (re.compile(r"(?:广告|推广|赞助|AD)[×xX]?$"), 60),
+    # likes, reads and font-size controls
+    (re.compile(r"^\W*\d+[万wk]?人?(?:已赞|点赞|赞过|喜欢|收藏|阅读|浏览|在看)\W*$|^\W*(?:阅读|浏览|播放|点赞)\W*[\d.]+[万wk]?\W*$|^字号"), 30),
+    # app / QR prompts
+    (re.compile(r"(?:打开|下载|安装|前往|用|使用|登录|扫码|扫描|扫一扫|长按|识别|点击|进入).{0,12}(?:网易新闻|网易客户端|客户端|APP|App|app|二维码|小程序)"), 50),
+    (re.compile(r"扫码|扫一扫|长按识别|识别二维码|扫描二维码|扫描下方|扫描上方"), 40),
+    (re.compile(r"(?:二维码|客户端|APP|App|app).{0,12}(?:下载|打开|查看|观看|体验|阅读|识别|关注|扫)"), 50),
+    (re.compile(r"^(?:查看|观看|浏览)(?:精彩|完整|更多|高清|全部)(?:图片|视频|内容|图集)"), 30),
+    # share bars, next-article links, expanders, back-home lines
+    (re.compile(r"^\W*(?:分享(?:到|至|给)|转发(?:到|至|给)|一键分享)"), 60),
+    (re.compile(r"^\W*(?:上一篇|下一篇|阅读下一篇|下一页|上一页)"), 60),
+    (re.compile(r"^\W*(?:展开|查看|阅读|继续|加载|点击)(?:阅读)?(?:全文|更多|剩余|余下)"), 30),
+    (re.compile(r"^\W*返回.{0,10}(?:首页|频道|顶部|列表)"), 40),
+    # author cards and comment counters: two or more counted labels
+    (re.compile(r"(?:(?:粉丝|文章|关注|获赞|作品|阅读|篇文章|人关注|文章数|关注度|粉丝数)\s*[:：]?\s*[\d.]+[万wk]?.*){2,}"), 80),
+    (re.compile(r"(?:\d+\s*(?:篇文章|人关注|粉丝|关注度|文章数|获赞)){2,}"), 80),
+    (re.compile(r"(?:跟贴|跟帖|评论)\s*[:：]?\s*\d+|\d+\s*(?:跟贴|跟帖|人参与|参与)"), 40),
+    # footers: copyright, licences, report hotlines
+    (re.compile(r"(?:copyright|©)(?:19|20)\d\d|版权所有|allrightsreserved|ICP[备证]|增值电信|不良信息举报|举报电话|B2-\d{6,}", re.I), 200),
+    # ad labels
+    (re.compile(r"^(?:广告|推广|赞助|AD|Ad)(?:$|[\s:：|])"), 40),
+    # a date-time line with labels only (the time/source line of the header, a forum post line)
+    (re.compile(r"^\W*(?:发布时间|发表于|时间)?\W*(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)[^，。！？,!?]*$"), 60),
+    (re.compile(r"(?:发布时间|发表于)\W*(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}"), 80),
+    # separator rules (----, ====, ****): decoration, not text
+    (re.compile(r"^[-_=*~—─━·.。]{5,}$"), 200),
+    # breadcrumbs: 网易首页 > 新闻中心 > 正文
+    (re.compile(r"^[^>＞›»]{1,12}(?:\s*[>＞›»]\s*[^>＞›»]{1,14}){2,}$"), 60),
+)  # fmt: skip
+
+
+_SEPARATOR = re.compile(r"^[-_=*~—─━·.]{5,}$")
+_ORIGINAL_TITLE = re.compile(r"^[（(]\s*原标题\s*[:：]")
+
+
+def is_separator(text: str) -> bool:
+    """True for a rule drawn in characters (``------``, ``=====``): a signature or a footer follows it."""
+    return bool(_SEPARATOR.match("".join(text.split())))
+
+
+def is_original_title(text: str) -> bool:
+    """True for NetEase's 「（原标题：…）」 line, which opens a body."""
+    return bool(_ORIGINAL_TITLE.match(text.strip()))
+
+
+def _undecorated(text: str) -> str:
+    return _DECORATION.sub("", text)
+
+
+def is_list_heading(text: str) -> bool:
+    """True for a heading of a list of other articles: 相关推荐, 【延伸阅读】, ▶热门推荐 更多>>, 专题："""
+    bare = _undecorated(text)
+    if not bare or len(bare) > _HEADING_MAX:
+        return False
+    if bare != "更多":
+        bare = _MORE_TAIL.sub("", bare) or bare
+    return bool(_HEADING.match(bare))
+
+
+def split_heading_prefix(text: str) -> str | None:
+    """The text after a list heading used as a line prefix (``相关阅读：<headline>``); None if there is none."""
+    m = re.match(
+        r"^\s*[【\[（(<「《▶►»>◆●■★☆·•\-—]*\s*([^\s:：|｜】\]）)>」》]{2,10})\s*[】\]）)>」》]?\s*[:：|｜>»】]\s*",
+        text,
+    )
+    if not m or not is_list_heading(m.group(1)):
+        return None
+    rest = text[m.end() :].strip()
+    return rest or None
+
+
+# Share targets: a line made of nothing else is a share bar ("分享给朋友：微博 易信 朋友圈").
+_SHARE_WORDS = re.compile(
+    r"QQ空间|QQ好友|QQ|微信好友|微信|朋友圈|新浪微博|腾讯微博|微博|豆瓣|易信|人人网|LOFTER|有道云笔记|复制链接|"
+    r"收藏|举报|分享给朋友|分享|转发|点赞|评论|打赏|手机看|扫一扫"
+)
+_SHARE_LINE_MAX = 60
+
+
+def is_chrome_text(text: str) -> bool:
+    """True for a line that is NetEase chrome: a disclaimer, app prompt, share bar, card, footer ..."""
+    compact = "".join(text.split())
+    if not compact:
+        return False
+    if is_list_heading(compact):
+        return False  # headings are judged with what follows them (prune.py)
+    if len(compact) <= _SHARE_LINE_MAX and _is_share_bar(compact):
+        return True
+    return any(len(compact) <= limit and pattern.search(compact) for pattern, limit in _CHROME)
+
+
+def _is_share_bar(compact: str) -> bool:
+    rest, found = _SHARE_WORDS.subn("", compact)
+    return found > 0 and len(re.sub(r"[\W\d_]+", "", rest)) <= 1

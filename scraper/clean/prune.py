@@ -1,0 +1,347 @@
+"""Structural boilerplate removal inside an article body, for every template and the template-free path.
+
+Class names change with every redesign; what boilerplate *is* does not. A block is dropped when its
+structure says it is not article text:
+
+- a container that is mostly link text, or whose links mostly lead to *other* NetEase articles
+  (a docid different from the page's own), or that opens with a list heading (相关推荐, 延伸阅读 ...);
+- a run of two or more link lines (bare 「headline」 paragraphs, teaser cards), a list heading with the
+  link lines after it, a single 「相关阅读：<headline>」 line, a lone link line to another article;
+- link lines and link images before the first or after the last prose paragraph;
+- a line whose text is NetEase chrome by a tolerant pattern (disclaimers, app/QR prompts, share
+  bars, author cards, footers: see ``labels.py``).
+
+Images go with the blocks that hold them. A real paragraph with an inline link is prose and stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborNode
+
+from ..urls import docid_from_url, is_netease_host
+from .labels import is_chrome_text, is_list_heading, is_separator, split_heading_prefix
+
+__all__ = ["prune_structure"]
+
+# Elements that start a new block of text. Anything else (span, a, strong, font ...) is inline.
+_BLOCKS = frozenset(
+    {"p", "div", "section", "article", "aside", "nav", "header", "footer", "main", "blockquote", "pre",
+     "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody",
+     "tfoot", "tr", "td", "th", "caption", "figure", "figcaption", "center", "address", "details",
+     "summary", "fieldset", "legend", "form", "menu", "hgroup"}
+)  # fmt: skip
+_SKIP = frozenset({"script", "style", "noscript", "template", "head", "title"})
+_SENTENCE_MARKS = frozenset("，。！？；,!?;、：")
+
+LINK_DENSE = 0.5  # a container with at least this share of link text (and 2+ links) is a link list
+LINK_LINE = 0.6  # a line with at least this share of link text is a link line
+PROSE_MIN = 15  # characters of non-link text, with sentence punctuation, make a line prose
+ARTICLE_LINKS_LIST = 3  # this many links to other articles make a teaser list ...
+ARTICLE_LINKS_SHARE = 0.25  # ... when their text is at least this share of the block
+BODY_SHARE_PROTECTED = 0.4  # a container with this share of the body's text is only pruned inside
+WIDGET_BOX_MAX = 200  # characters: a poll or an author card is smaller, an article section is not
+_WIDGET_SELECTOR = "input, select, textarea, button, label, a[href^='javascript'], a[href^='JavaScript']"
+SIGNATURE_MAX_LINES = (
+    4  # a rule (------) followed by at most this many lines, none prose, ends in a signature
+)
+
+
+@dataclass(slots=True)
+class _Stats:
+    """What a block holds: visible characters, link characters, links, links to other articles, images."""
+
+    chars: int
+    link_chars: int
+    links: int
+    article_links: int
+    images: int
+    linked_images: int
+    article_images: int
+
+    @property
+    def link_share(self) -> float:
+        return self.link_chars / self.chars if self.chars else 0.0
+
+    @property
+    def own_chars(self) -> int:
+        return self.chars - self.link_chars
+
+
+class _Judge:
+    """The page's own docid and the helpers that read one block."""
+
+    def __init__(self, own_docid: str | None) -> None:
+        self.own_docid = own_docid
+
+    def is_article_link(self, href: str | None) -> bool:
+        """True when ``href`` leads to a NetEase article other than this page's own."""
+        if not href or "html" not in href:
+            return False
+        href = href.strip()
+        if href.startswith(("http://", "https://", "//")):
+            try:
+                host = (
+                    urlsplit(href if not href.startswith("//") else "https:" + href).hostname or ""
+                ).lower()
+            except ValueError:
+                return False
+            if not is_netease_host(host):
+                return False
+        docid = docid_from_url(href)
+        return docid is not None and docid != self.own_docid
+
+    def stats(self, node: LexborNode) -> _Stats:
+        chars = _visible_len(node.text(separator=""))
+        link_chars = links = article_links = linked_images = article_images = 0
+        for a in node.css("a"):
+            links += 1
+            link_chars += _visible_len(a.text(separator=""))
+            is_article = self.is_article_link(a.attributes.get("href"))
+            article_links += is_article
+            if a.css_first("img") is not None:
+                linked_images += 1
+                article_images += is_article
+        images = len(node.css("img"))
+        return _Stats(chars, link_chars, links, article_links, images, linked_images, article_images)
+
+
+def _visible_len(text: str) -> int:
+    return len(text) - sum(text.count(c) for c in " \n\t\r\u3000\xa0")
+
+
+def _has_block_child(node: LexborNode) -> bool:
+    return any(child.tag in _BLOCKS for child in node.iter(include_text=False))
+
+
+def prune_structure(bodies: Iterable[LexborNode], own_docid: str | None) -> None:
+    """Delete boilerplate blocks from the body nodes (in place), judged by structure."""
+    judge = _Judge(own_docid)
+    for body in bodies:
+        body_chars = max(1, _visible_len(body.text(separator="")))
+        _remove_widgets(body, body_chars)
+        lines = list(_prune_containers(body, judge, body_chars))
+        _prune_lines(lines, judge, body.mem_id)
+
+
+def _remove_widgets(body: LexborNode, body_chars: int) -> None:
+    """Delete interactive boxes: polls, follow buttons, forms. Articles hold no controls or script links.
+
+    From each control, the box grows to the largest ancestor that is still small (a card, a poll),
+    so the question, the counts and the button go together while the article around them stays.
+    """
+    boxes: dict[int, tuple[LexborNode, set[int]]] = {}
+    for control in body.css(_WIDGET_SELECTOR):
+        box, current = control, control.parent
+        while current is not None and current.mem_id != body.mem_id and current.tag not in ("body", "html"):
+            chars = _visible_len(current.text(separator=""))
+            if chars > WIDGET_BOX_MAX or chars >= BODY_SHARE_PROTECTED * body_chars:
+                break
+            box, current = current, current.parent
+        ancestors: set[int] = set()
+        walker = box.parent
+        while walker is not None:
+            ancestors.add(walker.mem_id)
+            walker = walker.parent
+        boxes[box.mem_id] = (box, ancestors)
+    for box, ancestors in boxes.values():
+        if not ancestors & boxes.keys():
+            box.decompose()
+
+
+def _prune_containers(body: LexborNode, judge: _Judge, body_chars: int) -> Iterator[LexborNode]:
+    """Drop boilerplate containers top-down; yield the remaining lines (blocks without block children)."""
+    stack = list(reversed(list(body.iter(include_text=False))))
+    while stack:
+        node = stack.pop()
+        tag = node.tag
+        if tag in _SKIP or tag is None or tag.startswith("-"):
+            continue
+        if tag in _BLOCKS and _has_block_child(node):
+            if _is_boilerplate_container(node, judge, body_chars):
+                node.decompose()
+                continue
+            stack.extend(reversed(list(node.iter(include_text=False))))
+        elif tag not in _BLOCKS and _has_block_child(node):
+            stack.extend(reversed(list(node.iter(include_text=False))))  # <font>/<span> wrapping blocks
+        elif tag in _BLOCKS or _stands_alone(node):
+            yield node
+
+
+def _stands_alone(node: LexborNode) -> bool:
+    """True for an inline element that is a line of its own (between blocks or ``<br>``), not part of one."""
+    before, after = node.prev, node.next
+    while before is not None and before.tag == "-comment":
+        before = before.prev
+    while after is not None and after.tag == "-comment":
+        after = after.next
+    for sibling in (before, after):
+        if sibling is not None and sibling.tag == "-text" and (sibling.text_content or "").strip():
+            return False
+    return True
+
+
+def _is_boilerplate_container(node: LexborNode, judge: _Judge, body_chars: int) -> bool:
+    stats = judge.stats(node)
+    if stats.chars == 0:
+        # Image-only blocks: promo tiles when every image links to another article.
+        return stats.images > 0 and stats.article_images == stats.images
+    protected = stats.chars >= BODY_SHARE_PROTECTED * body_chars
+    if stats.links >= 2 and stats.link_share >= LINK_DENSE and not protected:
+        return True
+    if protected:
+        return False
+    if stats.article_links >= ARTICLE_LINKS_LIST and stats.link_share >= ARTICLE_LINKS_SHARE:
+        return True
+    first = _first_line_text(node)
+    if first is not None and is_list_heading(first):
+        return stats.links > 0 or stats.images > 0 or _prose_lines(node) == 0
+    return False
+
+
+def _first_line_text(node: LexborNode) -> str | None:
+    """Text of the first non-empty line inside ``node`` (the heading of a boxed list)."""
+    stack = list(reversed(list(node.iter(include_text=True))))
+    buffer: list[str] = []
+    while stack:
+        child = stack.pop()
+        if child.tag == "-text":
+            buffer.append(child.text_content or "")
+            continue
+        if child.tag in _SKIP or child.tag is None or child.tag.startswith("-"):
+            continue
+        if child.tag in _BLOCKS or child.tag == "br":
+            if "".join(buffer).strip():
+                break
+            buffer.clear()
+        stack.extend(reversed(list(child.iter(include_text=True))))
+    text = " ".join("".join(buffer).split())
+    return text or None
+
+
+def _prose_lines(node: LexborNode) -> int:
+    return sum(1 for p in node.css("p") if _is_prose_text(" ".join(p.text().split()), 0))
+
+
+def _is_prose_text(text: str, link_chars: int) -> bool:
+    return _visible_len(text) - link_chars >= PROSE_MIN and any(c in _SENTENCE_MARKS for c in text)
+
+
+@dataclass(slots=True)
+class _Line:
+    node: LexborNode
+    text: str
+    stats: _Stats
+    kind: str  # "empty", "chrome", "heading", "prefixed", "link", "prose", "other"
+
+
+def _classify(node: LexborNode, judge: _Judge) -> _Line:
+    text = " ".join(node.text(separator=" ").split())
+    stats = judge.stats(node)
+    if not text:
+        kind = "empty"
+    elif is_chrome_text(text):
+        kind = "chrome"
+    elif is_list_heading(text):
+        kind = "heading"
+    elif (rest := split_heading_prefix(text)) is not None and stats.link_chars * 2 >= _visible_len(rest):
+        kind = "prefixed"
+    elif stats.links and stats.link_share >= LINK_LINE:
+        kind = "link"
+    elif _is_prose_text(text, stats.link_chars):
+        kind = "prose"
+    else:
+        kind = "other"
+    return _Line(node, text, stats, kind)
+
+
+def _prune_lines(nodes: list[LexborNode], judge: _Judge, root_id: int) -> None:
+    """Drop chrome lines, headed link runs, link runs and stray link lines (see the module docstring)."""
+    lines = [_classify(node, judge) for node in nodes]
+    prose = [i for i, line in enumerate(lines) if line.kind == "prose"]
+    first_prose, last_prose = (prose[0], prose[-1]) if prose else (len(lines), -1)
+    doomed: set[int] = set()
+    for i, line in enumerate(lines):
+        if line.kind == "chrome" and is_separator(line.text) and _signature_after(lines, i):
+            doomed.update(range(i, len(lines)))
+        if line.kind in ("chrome", "prefixed"):
+            doomed.add(i)
+        elif line.kind == "heading" and _heads_a_list(lines, i):
+            doomed.add(i)
+            doomed.update(_link_run(lines, i + 1))
+        elif line.kind == "link":
+            run = _link_run(lines, i)
+            outside = i < first_prose or i > last_prose
+            if len(run) >= 2 or outside or line.stats.article_links:
+                doomed.update(run)
+        elif line.kind == "empty" and line.stats.article_images:
+            doomed.add(i)  # an image that links to another article is a promo tile
+        elif line.kind == "other" and (i < first_prose or i > last_prose) and line.stats.article_links:
+            doomed.add(i)
+    _remove_lines([lines[i].node for i in sorted(doomed)], root_id)
+
+
+def _signature_after(lines: list[_Line], i: int) -> bool:
+    tail = [line for line in lines[i + 1 :] if line.kind != "empty"]
+    return 0 < len(tail) <= SIGNATURE_MAX_LINES and all(line.kind != "prose" for line in tail)
+
+
+def _heads_a_list(lines: list[_Line], i: int) -> bool:
+    """A list heading is boilerplate unless real prose follows it (then it is a sub-heading)."""
+    following = next((line for line in lines[i + 1 :] if line.kind not in ("empty", "chrome")), None)
+    return (
+        following is None
+        or following.kind in ("link", "heading", "prefixed")
+        or following.stats.article_links > 0
+    )
+
+
+def _link_run(lines: list[_Line], start: int) -> list[int]:
+    """Indices of the link lines from ``start`` on (empty lines inside the run included)."""
+    run: list[int] = []
+    for j in range(start, len(lines)):
+        kind = lines[j].kind
+        if kind == "link" or (kind == "empty" and lines[j].stats.linked_images):
+            run.append(j)
+        elif kind == "empty":
+            continue
+        else:
+            break
+    return run
+
+
+def _remove_lines(nodes: list[LexborNode], root_id: int) -> None:
+    """Delete the lines; then the blocks they leave holding nothing but images (a QR code box).
+
+    Lines never nest (they have no block children), so deleting them in any order is safe; the
+    emptied blocks are found first and deleted outermost-only, so no freed node is touched.
+    """
+    holders: dict[int, LexborNode] = {}
+    for node in nodes:
+        parent = node.parent
+        if parent is not None:
+            holders[parent.mem_id] = parent
+    for node in nodes:
+        node.decompose()
+    emptied: dict[int, tuple[LexborNode, set[int]]] = {}
+    for holder in holders.values():
+        top = None
+        current: LexborNode | None = holder
+        while current is not None and current.mem_id != root_id and current.tag in _BLOCKS:
+            if _visible_len(current.text(separator="")) or current.css_first("img") is None:
+                break
+            top = current
+            current = current.parent
+        if top is not None:
+            ancestors: set[int] = set()
+            walker = top.parent
+            while walker is not None:
+                ancestors.add(walker.mem_id)
+                walker = walker.parent
+            emptied[top.mem_id] = (top, ancestors)
+    for top, ancestors in emptied.values():
+        if not ancestors & emptied.keys():
+            top.decompose()
