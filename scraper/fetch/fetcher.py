@@ -10,6 +10,7 @@ from tenacity import AsyncRetrying
 
 from ..config import FetchOptions
 from ..errors import FetchError, RobotsDisallowed
+from .decode import ACCEPT_ENCODING
 from .exchange import Exchange, get_once
 from .hostlimit import HostLimiter
 from .hosts import HostPolicy, host_key
@@ -212,7 +213,12 @@ def _client(options: FetchOptions, transport: httpx.AsyncBaseTransport | None) -
                 options.timeout, pool=None
             ),  # waiting for a pooled connection is not slowness
             limits=httpx.Limits(max_connections=max_connections),
-            headers={"User-Agent": options.user_agent, "Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE},
+            headers={
+                "User-Agent": options.user_agent,
+                "Accept": ACCEPT,
+                "Accept-Language": ACCEPT_LANGUAGE,
+                "Accept-Encoding": ACCEPT_ENCODING,  # what exchange.py decodes under the cap
+            },
         )
     except (ValueError, ImportError, httpx.InvalidURL) as exc:  # socks5:// needs the socksio package
         raise FetchError(f"unusable proxy {options.proxy!r}: {exc}", reason="bad_proxy") from exc
