@@ -308,6 +308,9 @@ class _Run:
             except ScraperError as exc:
                 await outcomes.put(_fail(item, exc.reason, 1, None, str(exc)))
                 continue
+            except Exception as exc:  # the Fetcher maps everything; this is the last line of defence
+                await outcomes.put(_fail(item, "internal_error", 1, None, f"{type(exc).__name__}: {exc}"))
+                continue
             if self.sink is not None:
                 maybe = self.sink(page)
                 if inspect.isawaitable(maybe):

@@ -28,7 +28,7 @@ STEP = 64 * 1024  # most bytes one layer produces per call
 MAX_LAYERS = 3  # real servers send one; a longer stack is an attack
 
 try:  # optional: the [compression] extra
-    import brotli as _brotli
+    import brotli as _brotli  # type: ignore[import-untyped]
 
     if not hasattr(_brotli.Decompressor(), "can_accept_more_data"):  # < 1.2: no output limit
         _brotli = None
@@ -40,7 +40,7 @@ try:
     from compression import zstd as _zstd  # type: ignore[import-not-found,no-redef]  # Python 3.14+
 except ImportError:
     try:
-        from backports import zstd as _zstd  # type: ignore[import-not-found,no-redef]
+        from backports import zstd as _zstd  # type: ignore[no-redef,unused-ignore]
     except ImportError:
         _zstd = None
 

@@ -82,6 +82,9 @@ class Fetcher:
     async def fetch(self, url: str, *, expect_docid: str | None = None) -> FetchResult:
         """Fetch one page; raise a ``FetchError`` subclass when it is not an article page.
 
+        Any other exception on the way (a bug in a client library, ``MemoryError``) comes out as
+        ``FetchError(reason="internal_error")``: one response never stops a crawl.
+
         ``expect_docid``: the docid asked for; a page that is about another docid (a redirect to a home
         page) fails with reason ``docid_mismatch``.
         """
@@ -111,6 +114,13 @@ class Fetcher:
         except FetchError as exc:
             exc.attempts = attempts
             raise
+        except Exception as exc:  # a client bug or MemoryError on one response must not end the crawl
+            raise FetchError(
+                f"internal error fetching {url}: {type(exc).__name__}: {exc}",
+                url=url,
+                attempts=max(1, attempts),
+                reason="internal_error",
+            ) from exc
         return FetchResult(
             url=url,
             final_url=final.url,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 import httpx
@@ -11,6 +12,10 @@ from ..errors import FetchError, HostNotAllowed
 from ..urls import host_in
 
 __all__ = ["HostPolicy", "host_key"]
+
+# A DNS name or an IPv4 address (httpx lower-cases hosts); IPv6 literals are checked by ``ipaddress``
+# in httpx already and contain ':'. Anything else (a backslash, '%', spaces) is no host we may ask.
+_HOSTNAME = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?")
 
 
 def host_key(url: httpx.URL) -> str:
@@ -44,7 +49,16 @@ class HostPolicy:
             raise FetchError(f"not a URL: {url!r} ({exc})", url=asked or url, reason="bad_url") from None
         if parsed.scheme not in ("http", "https") or not parsed.host:
             raise FetchError(f"not an http(s) URL: {url!r}", url=asked or url, reason="bad_url")
+        if parsed.userinfo:  # never send credentials a URL (or a redirect) slipped in
+            raise FetchError(f"URL with credentials: {_safe(url)!r}", url=asked or url, reason="bad_url")
+        if ":" not in parsed.host and not _HOSTNAME.fullmatch(parsed.host):
+            raise FetchError(f"not a valid host name: {parsed.host!r}", url=asked or url, reason="bad_url")
         if not self.allowed(parsed):
             where = f" (redirected from {asked})" if asked and asked != url else ""
             raise HostNotAllowed(f"host not allowed: {parsed.host}{where}", url=asked or url)
         return parsed
+
+
+def _safe(url: str) -> str:
+    """``url`` with the password of its userinfo masked (it goes into failure records)."""
+    return re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", url, count=1)
