@@ -7,6 +7,7 @@
         server.add("/drop.html", body=b"...", faults=[Drop()])        # connection closed once
         server.redirect("/a.html", "/b.html")                         # 302
         server.hits("/x.html"), server.requests("/x.html")[1].time    # what the client did
+        server.answered("/x.html")[0]                                # when the first answer was sent
 
 Routes answer by path (the query is ignored; unknown paths are 404, so is ``/robots.txt`` until added).
 ``faults`` are consumed one per request, in order; once they run out the route answers normally. Use
@@ -145,7 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self._answer(path)
         finally:
-            self.server.owner._done()
+            self.server.owner._done(path)
 
     def _answer(self, path: str) -> None:
         route, faults = self.server.owner._next(path)
@@ -227,6 +228,7 @@ class NeteaseServer:
     def __init__(self) -> None:
         self._routes: dict[str, _Route] = {}
         self._hits: list[Hit] = []
+        self._answered: list[tuple[str, float]] = []
         self._lock = threading.Lock()
         self._in_flight = 0
         self.max_in_flight = 0
@@ -309,9 +311,15 @@ class NeteaseServer:
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
 
-    def _done(self) -> None:
+    def _done(self, path: str) -> None:
         with self._lock:
             self._in_flight -= 1
+            self._answered.append((path, time.monotonic()))
+
+    def answered(self, path: str) -> list[float]:
+        """When each answer to ``path`` had been sent (``time.monotonic()``), oldest first."""
+        with self._lock:
+            return [t for p, t in self._answered if p == path]
 
     def _next(self, path: str) -> tuple[_Route | None, tuple[Fault, ...]]:
         with self._lock:
