@@ -5,6 +5,7 @@
         server.add("/x.html", body=b"...", faults=[Respond(503, {"Retry-After": "1"})])  # 503, then 200
         server.add("/slow.html", body=b"...", delay=2.0)              # every answer 2 s late
         server.add("/drop.html", body=b"...", faults=[Drop()])        # connection closed once
+        server.add("/c.html", body=b"...", fixed=[NewCookie(1000)])   # a new cookie on every answer
         server.redirect("/a.html", "/b.html")                         # 302
         server.hits("/x.html"), server.requests("/x.html")[1].time    # what the client did
         server.answered("/x.html")[0]                                # when the first answer was sent
@@ -31,6 +32,7 @@ __all__ = [
     "Fault",
     "Hit",
     "NeteaseServer",
+    "NewCookie",
     "Respond",
     "Stall",
     "article_page",
@@ -68,7 +70,14 @@ class Stall:
     after: int = 64
 
 
-Fault = Respond | Delay | Drop | Stall
+@dataclass(frozen=True)
+class NewCookie:
+    """Add ``Set-Cookie: c<n>=<size bytes>`` with a name never used before (a jar-filling site)."""
+
+    size: int = 1000
+
+
+Fault = Respond | Delay | Drop | Stall | NewCookie
 
 
 @dataclass(frozen=True)
@@ -162,6 +171,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             elif isinstance(fault, Respond):
                 status, headers, body = fault.status, dict(fault.headers), fault.body
+            elif isinstance(fault, NewCookie):
+                headers["Set-Cookie"] = f"c{self.server.owner._next_cookie()}={'v' * fault.size}; Path=/"
             elif isinstance(fault, Stall):
                 self._send(status, headers, body, chunked=route.chunked, stall=fault)
                 return
@@ -229,6 +240,7 @@ class NeteaseServer:
         self._routes: dict[str, _Route] = {}
         self._hits: list[Hit] = []
         self._answered: list[tuple[str, float]] = []
+        self._cookies = 0
         self._lock = threading.Lock()
         self._in_flight = 0
         self.max_in_flight = 0
@@ -315,6 +327,11 @@ class NeteaseServer:
         with self._lock:
             self._in_flight -= 1
             self._answered.append((path, time.monotonic()))
+
+    def _next_cookie(self) -> int:
+        with self._lock:
+            self._cookies += 1
+            return self._cookies
 
     def answered(self, path: str) -> list[float]:
         """When each answer to ``path`` had been sent (``time.monotonic()``), oldest first."""

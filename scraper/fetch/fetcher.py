@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 from types import TracebackType
+from typing import Any
 
 import httpx
 from tenacity import AsyncRetrying
 
 from ..config import FetchOptions
 from ..errors import FetchError, HostNotAllowed, HTTPStatusError, RobotsDisallowed, TooManyRedirects
+from .cookies import CappedCookies
 from .decode import ACCEPT_ENCODING
 from .exchange import Exchange, get_once
 from .hostlimit import HostLimiter
@@ -273,16 +275,12 @@ def _client(options: FetchOptions, transport: httpx.AsyncBaseTransport | None) -
         raise FetchError(f"unusable proxy {options.proxy!r}: {exc}", reason="bad_proxy") from exc
 
 
-class _Cookies(httpx.Cookies):
-    """httpx's cookie jar, skipping the (costly) cookielib pass for responses that set no cookie."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        if "set-cookie" in response.headers:
-            super().extract_cookies(response)
-
-
 class _Client(httpx.AsyncClient):
-    """An ``AsyncClient`` whose cookie jar is a :class:`_Cookies` (same cookies, kept across pages)."""
+    """An ``AsyncClient`` whose cookie jar is a :class:`CappedCookies` (kept across pages, capped)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._cookies = CappedCookies(self._cookies)  # BaseClient.__init__ bypasses the setter
 
     @property
     def cookies(self) -> httpx.Cookies:
@@ -290,4 +288,4 @@ class _Client(httpx.AsyncClient):
 
     @cookies.setter
     def cookies(self, cookies: httpx._types.CookieTypes) -> None:
-        self._cookies = _Cookies(cookies)
+        self._cookies = CappedCookies(cookies)
