@@ -31,6 +31,7 @@ from ..crawl.output import failures_path
 from ..crawl.runner import CrawlOptions, CrawlProgress, CrawlStart, CrawlSummary, PageSink, crawl_async
 from ..crawl.schedule import count_lines
 from ..errors import ArchiveError, FetchError, StateStoreError
+from ..fetch.hosts import mask_passwords
 
 NAME = "crawl"
 HELP = "Fetch and clean a list of NetEase article URLs into JSON lines (resumable, exactly once)."
@@ -123,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             summary = asyncio.run(stopper.crawl(args.urls, args.output, options, sink, None))
     except (StateStoreError, FetchError, WorkersFailed) as exc:  # locked state, disk full, bad --proxy
-        print(f"netease-scraper crawl: {exc}", file=sys.stderr)
+        print(f"netease-scraper crawl: {mask_passwords(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     finally:
         if warc is not None:

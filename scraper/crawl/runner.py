@@ -49,6 +49,7 @@ from ..clean import clean_html
 from ..config import FetchOptions
 from ..errors import FetchError, ScraperError, StateStoreError
 from ..fetch import Fetcher, FetchResult
+from ..fetch.hosts import mask_passwords
 from .cleaning import PoolCleaner, WorkersFailed, start_cleaner
 from .output import (
     FailureLog,
@@ -479,11 +480,14 @@ def _fail(item: Item, reason: str, attempts: int, status: int | None, error: str
 
 
 def bounded(message: str | None, limit: int = MAX_MESSAGE_CHARS) -> str | None:
-    """``message``, or its first ``limit`` characters plus its length and a hash when longer."""
-    if message is None or len(message) <= limit:
-        return message
+    """``message`` (passwords in URLs masked), or its first ``limit`` characters plus its length and
+    a hash when longer."""
+    if message is None:
+        return None
+    if len(message) <= limit:
+        return mask_passwords(message)
     digest = hashlib.blake2b(message.encode("utf-8", "replace"), digest_size=8).hexdigest()
-    return f"{message[:limit]}… [{len(message)} characters, blake2b {digest}]"
+    return f"{mask_passwords(message[:limit])}… [{len(message)} characters, blake2b {digest}]"
 
 
 def _write_failed(what: str, exc: BaseException) -> StateStoreError:

@@ -15,7 +15,7 @@ from .cookies import CappedCookies
 from .decode import ACCEPT_ENCODING
 from .exchange import Exchange, get_once
 from .hostlimit import HostLimiter
-from .hosts import HostPolicy, host_key
+from .hosts import HostPolicy, host_key, mask_passwords
 from .redirects import RedirectChain
 from .result import FetchResult, charset_from_content_type, utc_now_iso
 from .retry import DEFAULT_BACKOFF, RETRYABLE, Backoff, RetryableStatus, make_retrying, parse_retry_after
@@ -272,7 +272,9 @@ def _client(options: FetchOptions, transport: httpx.AsyncBaseTransport | None) -
             },
         )
     except (ValueError, ImportError, httpx.InvalidURL) as exc:  # socks5:// needs the socksio package
-        raise FetchError(f"unusable proxy {options.proxy!r}: {exc}", reason="bad_proxy") from exc
+        raise FetchError(
+            mask_passwords(f"unusable proxy {options.proxy!r}: {exc}"), reason="bad_proxy"
+        ) from exc
 
 
 class _Client(httpx.AsyncClient):

@@ -11,7 +11,7 @@ from ..config import NETEASE_HOST_SUFFIXES
 from ..errors import FetchError, HostNotAllowed
 from ..urls import host_in
 
-__all__ = ["HostPolicy", "host_key"]
+__all__ = ["HostPolicy", "host_key", "mask_passwords"]
 
 # A DNS name or an IPv4 address (httpx lower-cases hosts); IPv6 literals are checked by ``ipaddress``
 # in httpx already and contain ':'. Anything else (a backslash, '%', spaces) is no host we may ask.
@@ -50,7 +50,9 @@ class HostPolicy:
         if parsed.scheme not in ("http", "https") or not parsed.host:
             raise FetchError(f"not an http(s) URL: {url!r}", url=asked or url, reason="bad_url")
         if parsed.userinfo:  # never send credentials a URL (or a redirect) slipped in
-            raise FetchError(f"URL with credentials: {_safe(url)!r}", url=asked or url, reason="bad_url")
+            raise FetchError(
+                f"URL with credentials: {mask_passwords(url)!r}", url=asked or url, reason="bad_url"
+            )
         if ":" not in parsed.host and not _HOSTNAME.fullmatch(parsed.host):
             raise FetchError(f"not a valid host name: {parsed.host!r}", url=asked or url, reason="bad_url")
         if not self.allowed(parsed):
@@ -59,6 +61,10 @@ class HostPolicy:
         return parsed
 
 
-def _safe(url: str) -> str:
-    """``url`` with the password of its userinfo masked (it goes into failure records)."""
-    return re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", url, count=1)
+_USERINFO_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/@:\s'\"]*:)[^/@\s'\"]*@")
+
+
+def mask_passwords(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@`` in it replaced by ``***``
+    (proxy URLs and redirect targets end up in messages and failure records)."""
+    return _USERINFO_PASSWORD.sub(r"\1***@", text)
