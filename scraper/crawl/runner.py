@@ -42,6 +42,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -320,7 +321,9 @@ class _Run:
                 try:
                     # The first error (a clean task's included) ends the wait, and so does a dead
                     # writer (disk full): nothing blocks on a full queue for ever.
-                    watched = {work, writer} if stopped is None else {work, writer, stopped}
+                    watched: set[asyncio.Future[Any]] = {work, writer}
+                    if stopped is not None:
+                        watched.add(stopped)
                     await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
                     if writer.done():
                         writer.result()  # raises why it stopped
