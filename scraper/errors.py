@@ -5,14 +5,14 @@ machine-readable ``reason`` (used in failure records) and a human message.
 
     ScraperError
     ├── URLRejected            reason: not_netease | bad_url
-    ├── FetchError             (url, attempts)
+    ├── FetchError             (url, attempts); reason internal_error: any other exception on one URL
     │   ├── FetchTimeout       reason: timeout
     │   ├── ConnectionFailed   reason: connect_error
     │   ├── HTTPStatusError    reason: http_<status> (carries status)
     │   ├── HostNotAllowed     reason: host_not_allowed
     │   ├── TooManyRedirects   reason: redirect_loop
     │   ├── BodyTooLarge       reason: too_large
-    │   ├── RobotsDisallowed   reason: robots
+    │   ├── RobotsDisallowed   reason: robots | robots_unreachable (robots.txt 5xx / no answer)
     │   └── Blocked            reason: blocked (403 / captcha page)
     ├── DecodeError            reason: decode_error | binary | empty
     ├── ParseError             reason: not_netease | not_an_article | deleted | no_body | docid_mismatch

@@ -5,8 +5,10 @@
         server.add("/x.html", body=b"...", faults=[Respond(503, {"Retry-After": "1"})])  # 503, then 200
         server.add("/slow.html", body=b"...", delay=2.0)              # every answer 2 s late
         server.add("/drop.html", body=b"...", faults=[Drop()])        # connection closed once
+        server.add("/c.html", body=b"...", fixed=[NewCookie(1000)])   # a new cookie on every answer
         server.redirect("/a.html", "/b.html")                         # 302
         server.hits("/x.html"), server.requests("/x.html")[1].time    # what the client did
+        server.answered("/x.html")[0]                                # when the first answer was sent
 
 Routes answer by path (the query is ignored; unknown paths are 404, so is ``/robots.txt`` until added).
 ``faults`` are consumed one per request, in order; once they run out the route answers normally. Use
@@ -30,6 +32,7 @@ __all__ = [
     "Fault",
     "Hit",
     "NeteaseServer",
+    "NewCookie",
     "Respond",
     "Stall",
     "article_page",
@@ -67,7 +70,14 @@ class Stall:
     after: int = 64
 
 
-Fault = Respond | Delay | Drop | Stall
+@dataclass(frozen=True)
+class NewCookie:
+    """Add ``Set-Cookie: c<n>=<size bytes>`` with a name never used before (a jar-filling site)."""
+
+    size: int = 1000
+
+
+Fault = Respond | Delay | Drop | Stall | NewCookie
 
 
 @dataclass(frozen=True)
@@ -145,7 +155,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self._answer(path)
         finally:
-            self.server.owner._done()
+            self.server.owner._done(path)
 
     def _answer(self, path: str) -> None:
         route, faults = self.server.owner._next(path)
@@ -161,6 +171,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             elif isinstance(fault, Respond):
                 status, headers, body = fault.status, dict(fault.headers), fault.body
+            elif isinstance(fault, NewCookie):
+                headers["Set-Cookie"] = f"c{self.server.owner._next_cookie()}={'v' * fault.size}; Path=/"
             elif isinstance(fault, Stall):
                 self._send(status, headers, body, chunked=route.chunked, stall=fault)
                 return
@@ -227,6 +239,8 @@ class NeteaseServer:
     def __init__(self) -> None:
         self._routes: dict[str, _Route] = {}
         self._hits: list[Hit] = []
+        self._answered: list[tuple[str, float]] = []
+        self._cookies = 0
         self._lock = threading.Lock()
         self._in_flight = 0
         self.max_in_flight = 0
@@ -309,9 +323,20 @@ class NeteaseServer:
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
 
-    def _done(self) -> None:
+    def _done(self, path: str) -> None:
         with self._lock:
             self._in_flight -= 1
+            self._answered.append((path, time.monotonic()))
+
+    def _next_cookie(self) -> int:
+        with self._lock:
+            self._cookies += 1
+            return self._cookies
+
+    def answered(self, path: str) -> list[float]:
+        """When each answer to ``path`` had been sent (``time.monotonic()``), oldest first."""
+        with self._lock:
+            return [t for p, t in self._answered if p == path]
 
     def _next(self, path: str) -> tuple[_Route | None, tuple[Fault, ...]]:
         with self._lock:

@@ -86,3 +86,52 @@ def test_exit_2_on_an_unusable_output_or_proxy(
     (tmp_path / "urls.txt").write_text("https://www.163.com/dy/article/KDDDDDDD00000001.html\n")
     assert main(["crawl", "urls.txt", "-o", out, *extra]) == 2
     assert "netease-scraper crawl:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("proxy", ["socks5://user:s3cr3t@127.0.0.1:1", "ftp://user:s3cr3t@127.0.0.1:1"])
+def test_an_unusable_proxy_is_reported_without_its_password(
+    netease_server: NeteaseServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], proxy: str
+) -> None:
+    pytest.importorskip("aiohttp")
+    urls = tmp_path / "urls.txt"
+    urls.write_text(netease_server.add_article(IDS[0]) + "\n")
+    assert (
+        main(
+            argv(netease_server, str(urls), tmp_path / "out.jsonl", "--proxy", proxy, "--transport", "httpx")
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "unusable proxy" in err and "user:***@" in err
+    assert "s3cr3t" not in err  # before: printed as given
+
+
+def test_a_dead_proxy_leaves_no_password_in_the_failures(
+    netease_server: NeteaseServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    urls = tmp_path / "urls.txt"
+    urls.write_text(netease_server.add_article(IDS[0]) + "\n")
+    out = tmp_path / "out.jsonl"
+    proxy = "http://user:s3cr3t@127.0.0.1:1"
+    assert main(argv(netease_server, str(urls), out, "--proxy", proxy, "--transport", "httpx")) == 1
+    assert "s3cr3t" not in capsys.readouterr().err
+    assert "s3cr3t" not in (tmp_path / "out.jsonl.failures.jsonl").read_text()
+    assert b"s3cr3t" not in (tmp_path / "out.jsonl.state.sqlite").read_bytes()
+
+
+def test_a_huge_junk_line_is_stored_as_a_bounded_prefix(
+    netease_server: NeteaseServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    urls = tmp_path / "urls.txt"
+    junk = "https://www.163.com/dy/article/" + "x" * 5_000_000
+    urls.write_text(netease_server.add_article(IDS[0]) + "\n" + junk + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(argv(netease_server, str(urls), out)) == 1
+    [failure] = [
+        json.loads(line) for line in (tmp_path / "out.jsonl.failures.jsonl").read_text().splitlines()
+    ]
+    assert failure["reason"] == "bad_url"
+    assert len(json.dumps(failure)) < 2000  # before: 5 MB (the whole line, twice)
+    assert "5000031 characters" in failure["url"]
+    assert (tmp_path / "out.jsonl.state.sqlite").stat().st_size < 1_000_000
+    assert len(out.read_text().splitlines()) == 1

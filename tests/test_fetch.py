@@ -167,7 +167,11 @@ def test_connection_refused(netease_server: NeteaseServer) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     error = failure(
-        netease_server, f"http://127.0.0.1:{port}{PATH}", allow_hosts=(f"127.0.0.1:{port}",), retries=1
+        netease_server,
+        f"http://127.0.0.1:{port}{PATH}",
+        allow_hosts=(f"127.0.0.1:{port}",),
+        retries=1,
+        ignore_robots=True,  # else robots.txt is unreachable first: robots_unreachable
     )
     assert (error.reason, error.attempts) == ("connect_error", 2)
 

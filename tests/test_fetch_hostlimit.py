@@ -6,6 +6,10 @@ import asyncio
 import itertools
 import random
 
+from httpserver import NeteaseServer, Respond
+
+from scraper.config import FetchOptions
+from scraper.fetch import Backoff, Fetcher
 from scraper.fetch.hostlimit import HostLimiter
 
 
@@ -148,3 +152,28 @@ def test_floor_from_crawl_delay() -> None:
     assert lim.delay("h") == 5.0
     lim.set_floor("h", 1000.0)
     assert lim.delay("h") == 30.0
+
+
+def test_retry_after_holds_requests_already_waiting_their_turn(netease_server: NeteaseServer) -> None:
+    """Real server, ``per_host=2``: B got its slot and is waiting out the spacing when A's 429 with
+    ``Retry-After: 2`` arrives; B must wait for the Retry-After too, not go at its reserved time."""
+    ids = ["KRETRYAF00000001", "KRETRYAF00000002", "KRETRYAF00000003"]
+    urls = [netease_server.add_article(ids[0], faults=[Respond(429, {"Retry-After": "2"})])]
+    urls += [netease_server.add_article(d) for d in ids[1:]]
+    opts = FetchOptions(
+        per_host=2, delay=1.0, retries=1, timeout=5.0, ignore_robots=True, allow_hosts=(netease_server.host,)
+    )
+
+    async def go() -> None:
+        async with Fetcher(opts, backoff=Backoff(base=0.01, max=0.05, max_host_delay=5.0)) as fetcher:
+            first = asyncio.ensure_future(fetcher.fetch(urls[0]))
+            await asyncio.sleep(0)  # A reserves the first start
+            await asyncio.gather(first, *(fetcher.fetch(u) for u in urls[1:]))
+
+    asyncio.run(go())
+    asked_429 = netease_server.requests(f"/dy/article/{ids[0]}.html")[0].time
+    sent_429 = netease_server.answered(f"/dy/article/{ids[0]}.html")[0]
+    for docid in ids[1:]:
+        for hit in netease_server.requests(f"/dy/article/{docid}.html"):
+            # Either on the wire before the 429 was sent, or after the Retry-After (2 s after it was asked).
+            assert hit.time < sent_429 or hit.time >= asked_429 + 2.0, (docid, hit.time - asked_429)

@@ -13,9 +13,12 @@ whole job (earlier runs included, and says so); ``new`` is this run's.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import os
+import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,17 +32,20 @@ from ..config import (
     DEFAULT_USER_AGENT,
     FetchOptions,
 )
+from ..crawl.cleaning import WorkersFailed
 from ..crawl.output import failures_path, is_crawl_output, state_path
-from ..crawl.runner import CrawlOptions, CrawlProgress, CrawlSummary, PageSink, crawl
+from ..crawl.runner import CrawlOptions, CrawlProgress, CrawlStart, CrawlSummary, PageSink, crawl_async
 from ..crawl.schedule import UrlSource, count_lines
 from ..errors import ArchiveError, FetchError, StateStoreError
+from ..fetch.hosts import mask_passwords
 from .argtypes import host_port, user_agent
 from .safety import CRAWL_FAILURE_KEYS, clash_with_each_other, failure_log_problem
 
 NAME = "crawl"
 HELP = "Fetch and clean a list of NetEase article URLs into JSON lines (resumable, exactly once)."
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2  # 2 also: could not run or continue (disk full)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -92,7 +98,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the crawl; 0 if every article is written, 1 if some failed (or none listed), 2 on bad usage."""
+    """Run the crawl; 0 if every article is written, 1 if some failed, 2 on bad usage or when the crawl
+    could not run or go on (locked output, disk full); 128 + signal number after SIGINT/SIGTERM."""
     problem = _check(args)
     if problem:
         print(f"netease-scraper crawl: {problem}", file=sys.stderr)
@@ -120,19 +127,89 @@ def run(args: argparse.Namespace) -> int:
         print(f"netease-scraper crawl: cannot write the WARC: {exc}", file=sys.stderr)
         return EXIT_USAGE
     sink = warc.awrite if warc is not None else None
+    stopper = _Stopper()
     try:
         with _url_source(args.urls) as urls:
             if show_bar:
-                summary = _crawl_with_bar(urls, args.output, options, sink)
+                summary = _crawl_with_bar(urls, args.output, options, sink, stopper)
             else:
-                summary = crawl(urls, args.output, options, sink=sink)
-    except (StateStoreError, FetchError) as exc:  # locked/unusable state, unusable --proxy
-        print(f"netease-scraper crawl: {exc}", file=sys.stderr)
+                summary = asyncio.run(stopper.crawl(urls, args.output, options, sink, None))
+    except (StateStoreError, FetchError, WorkersFailed) as exc:  # locked state, disk full, bad --proxy
+        print(f"netease-scraper crawl: {mask_passwords(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     finally:
         if warc is not None:
-            warc.close()
+            with contextlib.suppress(OSError):  # a full disk was already reported
+                warc.close()
+    if summary.interrupted:
+        print(f"crawl: {summary.line()} → {summary.output}", file=sys.stderr)
+        print(
+            f"crawl: interrupted by {signal.Signals(stopper.signum or signal.SIGINT).name}; nothing "
+            "committed is lost: run the same command again to resume",
+            file=sys.stderr,
+        )
+        return 128 + (stopper.signum or signal.SIGINT)
     return _report(summary, resuming=resuming, state=_state_file(args))
+
+
+class _Stopper:
+    """Runs the crawl with SIGINT and SIGTERM turned into a clean stop (summary, resumable).
+
+    The first signal asks the crawl to stop (in-flight requests are dropped, finished work is
+    committed); the handlers are then removed, so a second Ctrl-C stops at once (still safe: the
+    output survives even SIGKILL).
+    """
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+
+    async def crawl(
+        self,
+        urls: UrlSource,
+        output: Path,
+        options: CrawlOptions,
+        sink: PageSink | None,
+        progress: Callable[[CrawlProgress], None] | None,
+    ) -> CrawlSummary:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+
+        def on_signal(signum: int) -> None:
+            self.signum = signum
+            stop.set()
+            for s in STOP_SIGNALS:
+                loop.remove_signal_handler(s)
+            print(
+                f"crawl: {signal.Signals(signum).name}: stopping after committing the work done…",
+                file=sys.stderr,
+            )
+
+        installed = []
+        for s in STOP_SIGNALS:
+            with contextlib.suppress(
+                NotImplementedError, RuntimeError, ValueError
+            ):  # Windows, not main thread
+                loop.add_signal_handler(s, on_signal, s)
+                installed.append(s)
+        try:
+            return await crawl_async(
+                urls, output, options, sink=sink, progress=progress, stop=stop, on_start=_print_start(output)
+            )
+        finally:
+            for s in installed:
+                loop.remove_signal_handler(s)
+
+
+def _print_start(output: Path) -> Callable[[CrawlStart], None]:
+    def tell(start: CrawlStart) -> None:
+        if start.resuming:
+            print(
+                f"crawl: resuming {output}: {start.done} done, {start.failed} failed, {start.pending} pending "
+                "from earlier runs (done ones are not fetched again; lines not read yet follow)",
+                file=sys.stderr,
+            )
+
+    return tell
 
 
 def _check(args: argparse.Namespace) -> str | None:
@@ -195,7 +272,7 @@ def _url_source(name: str) -> Iterator[UrlSource]:
 
 
 def _crawl_with_bar(
-    urls: UrlSource, output: Path, options: CrawlOptions, sink: PageSink | None
+    urls: UrlSource, output: Path, options: CrawlOptions, sink: PageSink | None, stopper: _Stopper
 ) -> CrawlSummary:
     """The crawl with a rich progress bar on stderr: done, failed, rate, ETA."""
     from rich.console import Console
@@ -221,7 +298,7 @@ def _crawl_with_bar(
                 rate=p.rate,
             )
 
-        return crawl(urls, output, options, sink=sink, progress=update)
+        return asyncio.run(stopper.crawl(urls, output, options, sink, update))
 
 
 def _report(summary: CrawlSummary, *, resuming: bool, state: Path) -> int:

@@ -10,6 +10,6 @@
 
 from __future__ import annotations
 
-from .runner import CrawlOptions, CrawlProgress, CrawlSummary, PageSink, crawl, crawl_async
+from .runner import CrawlOptions, CrawlProgress, CrawlStart, CrawlSummary, PageSink, crawl, crawl_async
 
-__all__ = ["CrawlOptions", "CrawlProgress", "CrawlSummary", "PageSink", "crawl", "crawl_async"]
+__all__ = ["CrawlOptions", "CrawlProgress", "CrawlStart", "CrawlSummary", "PageSink", "crawl", "crawl_async"]

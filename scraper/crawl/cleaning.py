@@ -6,6 +6,11 @@ keeps at most one batch per worker process in flight; pages that arrive meanwhil
 together in the next batch (group submit, like the writer's group commit), so batches grow with
 the load and a lone page still goes at once.
 
+The workers die with the crawl: each asks the kernel for SIGKILL when its parent goes
+(``PR_SET_PDEATHSIG``, Linux), so a ``kill -9`` of the crawl leaves no orphan holding the output's
+and the WARC's locks (forked workers share those open files). They ignore SIGINT and SIGTERM: the
+crawl process handles those for the whole run (a Ctrl-C reaches every process of the terminal).
+
 A worker process that dies (SIGKILL, OOM killer, a crash in C code) breaks the whole pool and
 every batch in it. The pool is then replaced and the pages of the broken batches are cleaned
 again one at a time, alone in the pool, so a page that kills its worker again is the culprit:
@@ -15,7 +20,12 @@ it gets ``("worker_crashed", …)`` and the crawl goes on (like ``netease-scrape
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 
@@ -30,6 +40,7 @@ __all__ = [
     "clean_in_worker",
     "clean_pool",
     "start_cleaner",
+    "worker_init",
 ]
 
 Cleaned = Article | tuple[str, str]
@@ -38,6 +49,7 @@ Cleaned = Article | tuple[str, str]
 CleanFn = Callable[[bytes, "str | None", "str | None"], Cleaned]
 Page = tuple[bytes, "str | None", "str | None"]
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 MAX_BATCH = 64
 MAX_CRASHES_IN_A_ROW = 5  # then the workers cannot run at all; stop instead of blaming every page
 CRASHED = "the clean worker process died on this page"
@@ -52,17 +64,40 @@ def clean_pool(workers: int, *, threads_running: bool = False) -> ProcessPoolExe
     if workers <= 0:
         return None
     methods = multiprocessing.get_all_start_methods()
+    me = (os.getpid(),)
     if threads_running:
         # A replacement pool mid-crawl: forking a process that runs threads can deadlock the
         # child, so start clean interpreters; they start on the first batch (no wait here).
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        return ProcessPoolExecutor(workers, mp_context=context)
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init, initargs=me)
     # fork: the workers inherit the imported cleaner and never re-run ``python -m scraper``'s
     # __main__ (spawn would); forking before any thread exists keeps it safe.
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = ProcessPoolExecutor(workers, mp_context=context)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init, initargs=me)
     pool.submit(int).result()  # with fork, every worker is started on the first submit
     return pool
+
+
+def worker_init(crawl_pid: int) -> None:
+    """In each clean worker: die with the crawl process, leave SIGINT/SIGTERM to it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    # The crawl may have died before prctl took effect (fork), or its forkserver is our parent.
+    if os.getppid() == 1 or not _alive(crawl_pid):
+        os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, someone else's
+        return True
+    return True
 
 
 def clean_in_worker(content: bytes, url: str | None, charset: str | None) -> Cleaned:

@@ -34,19 +34,23 @@ each run and appended to in between.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import inspect
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from ..clean import clean_html
 from ..config import FetchOptions
-from ..errors import FetchError, ScraperError
+from ..errors import FetchError, ScraperError, StateStoreError
 from ..fetch import Fetcher, FetchResult
+from ..fetch.hosts import mask_passwords
 from .cleaning import PoolCleaner, WorkersFailed, start_cleaner
 from .output import (
     FailureLog,
@@ -61,7 +65,9 @@ from .output import (
 from .schedule import LineReader, Scheduler, UrlSource
 from .state import AddResult, Failure, Item, StateStore
 
-__all__ = ["CrawlOptions", "CrawlProgress", "CrawlSummary", "PageSink", "crawl", "crawl_async"]
+__all__ = ["CrawlOptions", "CrawlProgress", "CrawlStart", "CrawlSummary", "PageSink", "crawl", "crawl_async"]
+
+MAX_MESSAGE_CHARS = 2000  # a failure message is stored with at most this many characters
 
 PageSink = Callable[[FetchResult], "Awaitable[None] | None"]
 """Called with every page fetched (before cleaning); may be a coroutine function. A WARC writer."""
@@ -106,6 +112,7 @@ class CrawlSummary:
     pending: int
     new: int
     elapsed: float
+    interrupted: bool = False  # stopped by ``stop`` (Ctrl-C, SIGTERM) before the list was done
 
     @property
     def failed_total(self) -> int:
@@ -121,6 +128,20 @@ class CrawlSummary:
         if self.pending:
             text += f" · pending {self.pending}"
         return text + f" · {self.elapsed:.1f}s"
+
+
+@dataclass(frozen=True)
+class CrawlStart:
+    """What earlier runs left on this output, told before fetching (``on_start``)."""
+
+    done: int
+    failed: int
+    pending: int
+
+    @property
+    def resuming(self) -> bool:
+        """True if an earlier run recorded anything."""
+        return bool(self.done or self.failed or self.pending)
 
 
 @dataclass(frozen=True)
@@ -164,8 +185,17 @@ async def crawl_async(
     sink: PageSink | None = None,
     progress: Callable[[CrawlProgress], None] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    stop: asyncio.Event | None = None,
+    on_start: Callable[[CrawlStart], None] | None = None,
 ) -> CrawlSummary:
-    """:func:`crawl` inside a running event loop. ``transport`` is handed to the Fetcher (tests)."""
+    """:func:`crawl` inside a running event loop. ``transport`` is handed to the Fetcher (tests).
+
+    ``stop``: once set, no new URL is started, the outcomes already in are committed and the summary
+    comes back with ``interrupted=True`` (the CLI sets it on SIGINT/SIGTERM). ``on_start`` hears what
+    earlier runs left, before anything is fetched. A failure to write the output, the state or the
+    page sink (disk full) stops the run with ``StateStoreError(reason="write_failed")``: what was
+    committed stays, and a rerun once there is space again resumes exactly.
+    """
     out_path = Path(output)
     opts = options or CrawlOptions()
     started = time.monotonic()
@@ -178,15 +208,31 @@ async def crawl_async(
                 state.requeue_failed()
             failures = FailureLog(failures_path(out_path))
             failures.rewrite(f.to_dict() for f in state.iter_failures())
+            if on_start is not None:
+                done, pending, failed = state.counts()
+                on_start(CrawlStart(done, sum(failed.values()), pending))
             run = _Run(state, out_path, failures, opts, sink, progress, started)
             try:
-                await run.go(urls, transport)
+                interrupted = await run.go(urls, transport, stop)
+            except BaseException:
+                # The failures file is rebuilt from the state by the next run; rebuilding it now
+                # may fail for the very reason the run stopped (a full disk).
+                with contextlib.suppress(OSError):
+                    failures.rewrite(f.to_dict() for f in state.iter_failures())
+                raise
             finally:
-                failures.rewrite(f.to_dict() for f in state.iter_failures())
                 failures.close()
+            failures.rewrite(f.to_dict() for f in state.iter_failures())
             done, pending, failed = state.counts()
             return CrawlSummary(
-                out_path, done, state.duplicates, failed, pending, run.new, time.monotonic() - started
+                out_path,
+                done,
+                state.duplicates,
+                failed,
+                pending,
+                run.new,
+                time.monotonic() - started,
+                interrupted=interrupted,
             )
     finally:
         lock.release()
@@ -228,7 +274,10 @@ class _Run:
         self._failed = sum(failed.values())
         self._duplicate = state.duplicates
 
-    async def go(self, urls: UrlSource, transport: httpx.AsyncBaseTransport | None) -> None:
+    async def go(
+        self, urls: UrlSource, transport: httpx.AsyncBaseTransport | None, stop: asyncio.Event | None
+    ) -> bool:
+        """Run until the list is done (False) or ``stop`` is set (True)."""
         workers = max(1, self.options.fetch.concurrency)
         todo: asyncio.Queue[Item | None] = asyncio.Queue(maxsize=2 * workers)
         # Pages awaiting cleaning: at most this many queued, plus one held by each clean task and
@@ -267,21 +316,33 @@ class _Run:
                         await fetched.put(None)
 
                 tasks = [asyncio.create_task(fetch_all_then_stop_cleaning()), *fetching, *cleaning]
+                work = asyncio.ensure_future(asyncio.gather(tasks[0], *cleaning))
+                stopped = asyncio.ensure_future(stop.wait()) if stop is not None else None
                 try:
-                    # The first error (a clean task's included) ends the wait; nothing blocks on a
-                    # full queue for ever.
-                    await asyncio.gather(tasks[0], *cleaning)
+                    # The first error (a clean task's included) ends the wait, and so does a dead
+                    # writer (disk full): nothing blocks on a full queue for ever.
+                    watched: set[asyncio.Future[Any]] = {work, writer}
+                    if stopped is not None:
+                        watched.add(stopped)
+                    await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+                    if writer.done():
+                        writer.result()  # raises why it stopped
+                    if work.done():
+                        work.result()
+                    interrupted = not work.done()  # the stop came first
                 finally:
-                    # Normal end, an error or Ctrl-C: stop fetching, but let the writer commit the
-                    # outcomes it already has, so an interrupted run loses no finished work.
-                    for t in tasks:
+                    # Normal end, an error, a stop or Ctrl-C: stop fetching, but let the writer commit
+                    # the outcomes it already has, so an interrupted run loses no finished work.
+                    for t in (*tasks, work, *((stopped,) if stopped is not None else ())):
                         t.cancel()
-                    await asyncio.gather(*tasks, return_exceptions=True)
+                    await asyncio.gather(*tasks, work, return_exceptions=True)
                     if not writer.done():
                         await outcomes.put(None)
                     await writer
+                return interrupted
         finally:
-            out.close()
+            with contextlib.suppress(OSError):  # a batch the disk refused, still buffered: cut off next run
+                out.close()
             reader.close()
             if cleaner is not None:
                 cleaner.close()
@@ -308,10 +369,16 @@ class _Run:
             except ScraperError as exc:
                 await outcomes.put(_fail(item, exc.reason, 1, None, str(exc)))
                 continue
+            except Exception as exc:  # the Fetcher maps everything; this is the last line of defence
+                await outcomes.put(_fail(item, "internal_error", 1, None, f"{type(exc).__name__}: {exc}"))
+                continue
             if self.sink is not None:
-                maybe = self.sink(page)
-                if inspect.isawaitable(maybe):
-                    await maybe
+                try:
+                    maybe = self.sink(page)
+                    if inspect.isawaitable(maybe):
+                        await maybe
+                except (OSError, ScraperError) as exc:  # the WARC cannot be written: stop the run
+                    raise _write_failed("the page sink (WARC)", exc) from exc
             if cleaner is None:
                 await outcomes.put(await self._clean(item, page, None))
             else:
@@ -369,14 +436,23 @@ class _Run:
             if done:
                 # fsync off the loop thread: workers keep fetching meanwhile, and their outcomes
                 # pile up into the next batch (group commit).
-                size = await asyncio.to_thread(out.append, [d.line for d in done])
-            self.state.commit_batch(
-                [(d.docid, d.attempts, d.status) for d in done],
-                [(f.docid, f.failure) for f in failed],
-                output_bytes=size,
-            )
+                try:
+                    size = await asyncio.to_thread(out.append, [d.line for d in done])
+                except OSError as exc:
+                    raise _write_failed(str(self.output), exc) from exc
+            try:
+                self.state.commit_batch(
+                    [(d.docid, d.attempts, d.status) for d in done],
+                    [(f.docid, f.failure) for f in failed],
+                    output_bytes=size,
+                )
+            except StateStoreError as exc:  # SQLite full: the lines written are adopted next run
+                raise _write_failed(str(self.state.path), exc) from exc
             if failed:
-                self.failures.append(f.failure.to_dict() for f in failed)
+                try:
+                    self.failures.append(f.failure.to_dict() for f in failed)
+                except OSError as exc:
+                    raise _write_failed(str(self.failures.path), exc) from exc
             self.new += len(done)
             self._done += len(done)
             self._failed += len(failed)
@@ -403,7 +479,27 @@ class _Run:
 
 
 def _fail(item: Item, reason: str, attempts: int, status: int | None, error: str | None) -> _Failed:
-    return _Failed(item.docid, Failure(item.url, item.docid, reason, attempts, status, error))
+    return _Failed(item.docid, Failure(item.url, item.docid, reason, attempts, status, bounded(error)))
+
+
+def bounded(message: str | None, limit: int = MAX_MESSAGE_CHARS) -> str | None:
+    """``message`` (passwords in URLs masked), or its first ``limit`` characters plus its length and
+    a hash when longer."""
+    if message is None:
+        return None
+    if len(message) <= limit:
+        return mask_passwords(message)
+    digest = hashlib.blake2b(message.encode("utf-8", "replace"), digest_size=8).hexdigest()
+    return f"{mask_passwords(message[:limit])}… [{len(message)} characters, blake2b {digest}]"
+
+
+def _write_failed(what: str, exc: BaseException) -> StateStoreError:
+    error = StateStoreError(
+        f"cannot write {what}: {exc}. Everything committed so far is kept: free some space (or fix the "
+        "cause) and run the same command again to resume.",
+        reason="write_failed",
+    )
+    return error
 
 
 def _iso(value: object) -> str | None:

@@ -23,6 +23,8 @@ from .state import AddResult, Item, NewItem, StateStore
 __all__ = ["LineReader", "Scheduler", "count_lines", "parse_line"]
 
 UrlSource = str | Path | Iterable[str]
+MAX_LINE_CHARS = 8192  # an article URL is < 300 characters; browsers cut far earlier than this
+LINE_PREFIX_CHARS = 200
 
 
 class LineReader:
@@ -116,7 +118,16 @@ def count_lines(source: UrlSource) -> int | None:
 
 
 def parse_line(lineno: int, text: str, allow_hosts: tuple[str, ...]) -> NewItem:
-    """One input line to a :class:`NewItem`: an article (docid, fetch URL) or a rejection."""
+    """One input line to a :class:`NewItem`: an article (docid, fetch URL) or a rejection.
+
+    A line longer than ``MAX_LINE_CHARS`` is no article URL: it is rejected as ``bad_url`` and kept
+    only as a bounded prefix plus its length and hash (a 300 MB junk line must not be stored whole).
+    """
+    if len(text) > MAX_LINE_CHARS:
+        digest = hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=10).hexdigest()
+        shown = f"{text[:LINE_PREFIX_CHARS]}… [{len(text)} characters, blake2b {digest}]"
+        error = f"line {lineno} is {len(text)} characters long: no article URL is"
+        return NewItem(lineno, shown, reason="bad_url", error=error)
     try:
         art = parse_article_url(text, allow_hosts=allow_hosts)
     except URLRejected as exc:

@@ -404,7 +404,9 @@ class _Transaction:
                 self._db.execute("COMMIT")
                 return
             except sqlite3.DatabaseError as err:
-                self._db.execute("ROLLBACK")
+                # A failed COMMIT (disk full) may already have rolled back: then ROLLBACK fails too.
+                with contextlib.suppress(sqlite3.DatabaseError):
+                    self._db.execute("ROLLBACK")
                 raise StateStoreError(f"{self._path}: {err}") from err
         self._db.execute("ROLLBACK")
         if isinstance(exc, sqlite3.DatabaseError):

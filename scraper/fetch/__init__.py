@@ -8,8 +8,9 @@
 3. ``robots``    robots.txt of each hop's origin allows it (unless ignored)         ``RobotsDisallowed``
 4. ``redirects`` followed by hand; each hop re-checked by 1 and 3; loops           ``TooManyRedirects``
 5. ``hostlimit`` per-host slot: in-flight cap, jittered spacing, 429/503 slow-down
-6. ``exchange``  one GET; body streamed under the size cap; httpx errors mapped    ``BodyTooLarge``,
-                 in ``errormap.map_httpx_errors``                                   ``FetchTimeout``, ...
+6. ``exchange``  one GET; body streamed under the size cap, Content-Encoding      ``BodyTooLarge``,
+                 undone by ``decode`` in bounded steps (bombs stop at the cap);     ``FetchTimeout``, ...
+                 httpx errors mapped in ``errormap.map_httpx_errors``
 7. ``verify``    final status (403 ``Blocked``, 404 ``http_404``...), captcha page,
                  docid of the page vs the docid asked for                          ``docid_mismatch``
 

@@ -1,6 +1,8 @@
 """Layer 6: one HTTP GET, no redirect following, the body streamed under a size cap.
 
-Only 2xx bodies are read: redirects and error statuses are decided on status and headers alone.
+Only 2xx bodies are read: redirects and error statuses are decided on status and headers alone. The
+raw body is decoded here (``decode.CappedDecoder``), not by httpx, so that the cap holds inside
+each chunk and each Content-Encoding layer: a compressed bomb stops at the cap.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 import httpx
 
 from ..errors import BodyTooLarge
+from .decode import CappedDecoder
 from .errormap import map_httpx_errors
 
 __all__ = ["Exchange", "get_once"]
@@ -33,26 +36,36 @@ class Exchange:
 
 
 async def get_once(
-    client: httpx.AsyncClient, url: httpx.URL, *, max_bytes: int, deadline: float, asked: str
+    client: httpx.AsyncClient,
+    url: httpx.URL,
+    *,
+    max_bytes: int,
+    deadline: float,
+    asked: str,
+    truncate: bool = False,
 ) -> Exchange:
     """GET ``url`` once; raises only ``FetchError`` subclasses (``BodyTooLarge`` past ``max_bytes``).
 
     ``deadline`` bounds the whole exchange in seconds: httpx's read timeout is per chunk, so a server
-    trickling bytes would otherwise hold the request for ever.
+    trickling bytes would otherwise hold the request for ever. ``truncate``: keep the first
+    ``max_bytes`` decoded bytes of a longer body instead of failing (robots.txt).
     """
     with map_httpx_errors(asked):
+        get = _get(client, url, max_bytes=max_bytes, asked=asked, truncate=truncate)
         timeout = getattr(asyncio, "timeout", None)  # Python 3.11+: no extra task per request
         if timeout is None:
-            return await asyncio.wait_for(_get(client, url, max_bytes=max_bytes, asked=asked), deadline)
+            return await asyncio.wait_for(get, deadline)
         async with timeout(deadline):
-            return await _get(client, url, max_bytes=max_bytes, asked=asked)
+            return await get
 
 
-async def _get(client: httpx.AsyncClient, url: httpx.URL, *, max_bytes: int, asked: str) -> Exchange:
+async def _get(
+    client: httpx.AsyncClient, url: httpx.URL, *, max_bytes: int, asked: str, truncate: bool
+) -> Exchange:
     async with client.stream("GET", url) as response:
         content = b""
         if 200 <= response.status_code < 300:
-            content = await _read_capped(response, max_bytes, asked)
+            content = await _read_capped(response, max_bytes, asked, truncate)
         return Exchange(
             url=str(response.url),
             status=response.status_code,
@@ -63,16 +76,19 @@ async def _get(client: httpx.AsyncClient, url: httpx.URL, *, max_bytes: int, ask
         )
 
 
-async def _read_capped(response: httpx.Response, max_bytes: int, asked: str) -> bytes:
+async def _read_capped(response: httpx.Response, max_bytes: int, asked: str, truncate: bool) -> bytes:
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    encoding = response.headers.get("content-encoding")
+    if not truncate and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise BodyTooLarge(f"{asked}: Content-Length {declared} > {max_bytes} bytes", url=asked)
+    if response.is_stream_consumed:  # a transport that read the body itself (httpx.MockTransport)
+        decoder = CappedDecoder(None, max_bytes=max_bytes, url=asked, truncate=truncate)
+        return b"".join([*decoder.feed(response.content), *decoder.finish()])
+    decoder = CappedDecoder(encoding, max_bytes=max_bytes, url=asked, truncate=truncate)
     chunks: list[bytes] = []
-    size = 0
-    # aiter_bytes yields decoded bytes: the cap also stops a small gzip that inflates to gigabytes.
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise BodyTooLarge(f"{asked}: body larger than {max_bytes} bytes", url=asked)
-        chunks.append(chunk)
+    async for raw in response.aiter_raw():
+        chunks.extend(decoder.feed(raw))
+        if decoder.full:  # truncate: the rest is not wanted (closing drops the connection)
+            return b"".join(chunks)
+    chunks.extend(decoder.finish())
     return b"".join(chunks)

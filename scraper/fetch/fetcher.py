@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import random
 from types import TracebackType
+from typing import Any
 
 import httpx
 from tenacity import AsyncRetrying
 
 from ..config import FetchOptions
-from ..errors import FetchError, RobotsDisallowed
+from ..errors import FetchError, HostNotAllowed, HTTPStatusError, RobotsDisallowed, TooManyRedirects
+from .cookies import CappedCookies
+from .decode import ACCEPT_ENCODING
 from .exchange import Exchange, get_once
 from .hostlimit import HostLimiter
-from .hosts import HostPolicy, host_key
+from .hosts import HostPolicy, host_key, mask_passwords
 from .redirects import RedirectChain
 from .result import FetchResult, charset_from_content_type, utc_now_iso
 from .retry import DEFAULT_BACKOFF, RETRYABLE, Backoff, RetryableStatus, make_retrying, parse_retry_after
-from .robots import MAX_ROBOTS_BYTES, RobotsCache, RobotsFile
+from .robots import ALLOWED, MAX_ROBOTS_BYTES, UNREACHABLE, RobotsCache, RobotsFile
 from .transport import HTTP2, make_transport
 from .verify import check_docid, check_not_captcha, check_status
 
@@ -81,6 +84,9 @@ class Fetcher:
     async def fetch(self, url: str, *, expect_docid: str | None = None) -> FetchResult:
         """Fetch one page; raise a ``FetchError`` subclass when it is not an article page.
 
+        Any other exception on the way (a bug in a client library, ``MemoryError``) comes out as
+        ``FetchError(reason="internal_error")``: one response never stops a crawl.
+
         ``expect_docid``: the docid asked for; a page that is about another docid (a redirect to a home
         page) fails with reason ``docid_mismatch``.
         """
@@ -110,6 +116,13 @@ class Fetcher:
         except FetchError as exc:
             exc.attempts = attempts
             raise
+        except Exception as exc:  # a client bug or MemoryError on one response must not end the crawl
+            raise FetchError(
+                f"internal error fetching {url}: {type(exc).__name__}: {exc}",
+                url=url,
+                attempts=max(1, attempts),
+                reason="internal_error",
+            ) from exc
         return FetchResult(
             url=url,
             final_url=final.url,
@@ -156,9 +169,11 @@ class Fetcher:
                 return exchange
             parsed = self._hosts.check(target, asked=url)
 
-    async def _get(self, url: httpx.URL, *, asked: str, max_bytes: int) -> Exchange:
+    async def _get(self, url: httpx.URL, *, asked: str, max_bytes: int, truncate: bool = False) -> Exchange:
         deadline = DEADLINE_FACTOR * self.options.timeout
-        return await get_once(self._client, url, max_bytes=max_bytes, deadline=deadline, asked=asked)
+        return await get_once(
+            self._client, url, max_bytes=max_bytes, deadline=deadline, asked=asked, truncate=truncate
+        )
 
     def _pace(self, host: str, exchange: Exchange) -> None:
         """Tell the limiter how the host is doing."""
@@ -173,24 +188,61 @@ class Fetcher:
     async def _check_robots(self, url: httpx.URL, *, asked: str) -> None:
         if self._robots is None:
             return
-        if not await self._robots.allowed(url):
+        verdict = await self._robots.verdict(url)
+        if verdict == UNREACHABLE:
+            raise RobotsDisallowed(
+                f"robots.txt of {url.scheme}://{host_key(url)} is unreachable (5xx or no answer): "
+                "nothing may be fetched there for now (RFC 9309); retry later with --retry-failed",
+                url=asked,
+                reason="robots_unreachable",
+            )
+        if verdict != ALLOWED:
             raise RobotsDisallowed(f"robots.txt disallows {url}", url=asked)
         delay = await self._robots.crawl_delay(url)
         if delay:
             self._limiter.set_floor(host_key(url), delay)
 
     async def _download_robots(self, robots_url: str) -> RobotsFile:
-        """GET a robots.txt (redirects followed, host limiter respected); status 0 if unreachable."""
-        chain = RedirectChain(robots_url, max_redirects=5)  # RFC 9309: follow at least five
-        target: str | None = robots_url
+        """GET a robots.txt: its first 500 KiB, redirects followed under the host policy, the host
+        limiter respected, 5xx and timeouts retried like a page. Status 0 if unreachable."""
         try:
-            while target is not None:
-                parsed = httpx.URL(target)
-                async with self._limiter.slot(host_key(parsed)):
-                    exchange = await self._get(parsed, asked=robots_url, max_bytes=MAX_ROBOTS_BYTES)
-                target = chain.next_url(exchange)
-        except FetchError:
+            try:
+                return await self._robots_once(robots_url)
+            except RETRYABLE as first_error:
+                if self.options.retries <= 0:
+                    raise
+                async for attempt in self._retrying():
+                    with attempt:
+                        if attempt.retry_state.attempt_number == 1:
+                            raise first_error
+                        return await self._robots_once(robots_url)
+        except RetryableStatus as signal:
+            return RobotsFile(signal.error.status)
+        except FetchError as exc:
+            if isinstance(exc, (HostNotAllowed, TooManyRedirects)) or exc.reason == "bad_url":
+                return RobotsFile(404)  # a redirect we may not follow: "unavailable" (RFC 9309 §2.3.1.2)
             return RobotsFile(0)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    async def _robots_once(self, robots_url: str) -> RobotsFile:
+        """One try; a 5xx raises ``RetryableStatus`` so that the retry loop can have another go."""
+        chain = RedirectChain(robots_url, max_redirects=5)  # RFC 9309: follow at least five
+        parsed = self._hosts.check(robots_url)
+        while True:
+            async with self._limiter.slot(host_key(parsed)):
+                exchange = await self._get(
+                    parsed, asked=robots_url, max_bytes=MAX_ROBOTS_BYTES, truncate=True
+                )
+            self._pace(host_key(parsed), exchange)
+            target = chain.next_url(exchange)
+            if target is None:
+                break
+            parsed = self._hosts.check(target, asked=robots_url)  # the same host checks as any request
+        if exchange.status >= 500:
+            error = HTTPStatusError(
+                f"HTTP {exchange.status} for {robots_url}", url=robots_url, status=exchange.status
+            )
+            raise RetryableStatus(error, parse_retry_after(exchange.header("retry-after")))
         return RobotsFile(exchange.status, exchange.content)
 
 
@@ -212,22 +264,25 @@ def _client(options: FetchOptions, transport: httpx.AsyncBaseTransport | None) -
                 options.timeout, pool=None
             ),  # waiting for a pooled connection is not slowness
             limits=httpx.Limits(max_connections=max_connections),
-            headers={"User-Agent": options.user_agent, "Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE},
+            headers={
+                "User-Agent": options.user_agent,
+                "Accept": ACCEPT,
+                "Accept-Language": ACCEPT_LANGUAGE,
+                "Accept-Encoding": ACCEPT_ENCODING,  # what exchange.py decodes under the cap
+            },
         )
     except (ValueError, ImportError, httpx.InvalidURL) as exc:  # socks5:// needs the socksio package
-        raise FetchError(f"unusable proxy {options.proxy!r}: {exc}", reason="bad_proxy") from exc
-
-
-class _Cookies(httpx.Cookies):
-    """httpx's cookie jar, skipping the (costly) cookielib pass for responses that set no cookie."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        if "set-cookie" in response.headers:
-            super().extract_cookies(response)
+        raise FetchError(
+            mask_passwords(f"unusable proxy {options.proxy!r}: {exc}"), reason="bad_proxy"
+        ) from exc
 
 
 class _Client(httpx.AsyncClient):
-    """An ``AsyncClient`` whose cookie jar is a :class:`_Cookies` (same cookies, kept across pages)."""
+    """An ``AsyncClient`` whose cookie jar is a :class:`CappedCookies` (kept across pages, capped)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._cookies = CappedCookies(self._cookies)  # BaseClient.__init__ bypasses the setter
 
     @property
     def cookies(self) -> httpx.Cookies:
@@ -235,4 +290,4 @@ class _Client(httpx.AsyncClient):
 
     @cookies.setter
     def cookies(self, cookies: httpx._types.CookieTypes) -> None:
-        self._cookies = _Cookies(cookies)
+        self._cookies = CappedCookies(cookies)

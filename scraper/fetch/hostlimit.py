@@ -27,13 +27,15 @@ class _Host:
     base: float
     delay: float
     next_start: float = 0.0
+    paused_until: float = 0.0  # Retry-After: no request starts before this, even one already waiting
 
 
 class HostLimiter:
     """Hands out request slots per host (``host`` or ``host:port``).
 
     ``slow_down(host)`` after a 429/503 doubles its delay (at least ``min_penalty``, at most
-    ``max_delay``); ``pause(host, s)`` holds every request to it for ``s`` seconds (Retry-After);
+    ``max_delay``); ``pause(host, s)`` holds every request to it for ``s`` seconds (Retry-After), those
+    already waiting for their turn included;
     ``recovered(host)`` after a success moves the delay back towards the base.
     """
 
@@ -78,6 +80,9 @@ class HostLimiter:
             state.next_start = start + self._spacing(state.delay)
             if start > now:
                 await self._sleep(start - now)
+            # A Retry-After that arrived while this request waited for its turn holds it too.
+            while (now := self._clock()) < state.paused_until:
+                await self._sleep(state.paused_until - now)
             yield
 
     def _spacing(self, delay: float) -> float:
@@ -104,7 +109,9 @@ class HostLimiter:
     def pause(self, host: str, seconds: float) -> None:
         """Start no request to ``host`` for ``seconds`` (a Retry-After)."""
         state = self._state(host)
-        state.next_start = max(state.next_start, self._clock() + max(0.0, seconds))
+        until = self._clock() + max(0.0, seconds)
+        state.paused_until = max(state.paused_until, until)
+        state.next_start = max(state.next_start, until)
 
     def set_floor(self, host: str, seconds: float) -> None:
         """Raise the host's base delay to at least ``seconds`` (robots.txt Crawl-delay)."""

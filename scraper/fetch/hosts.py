@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 import httpx
@@ -10,7 +11,11 @@ from ..config import NETEASE_HOST_SUFFIXES
 from ..errors import FetchError, HostNotAllowed
 from ..urls import host_in
 
-__all__ = ["HostPolicy", "host_key"]
+__all__ = ["HostPolicy", "host_key", "mask_passwords"]
+
+# A DNS name or an IPv4 address (httpx lower-cases hosts); IPv6 literals are checked by ``ipaddress``
+# in httpx already and contain ':'. Anything else (a backslash, '%', spaces) is no host we may ask.
+_HOSTNAME = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?")
 
 
 def host_key(url: httpx.URL) -> str:
@@ -44,7 +49,22 @@ class HostPolicy:
             raise FetchError(f"not a URL: {url!r} ({exc})", url=asked or url, reason="bad_url") from None
         if parsed.scheme not in ("http", "https") or not parsed.host:
             raise FetchError(f"not an http(s) URL: {url!r}", url=asked or url, reason="bad_url")
+        if parsed.userinfo:  # never send credentials a URL (or a redirect) slipped in
+            raise FetchError(
+                f"URL with credentials: {mask_passwords(url)!r}", url=asked or url, reason="bad_url"
+            )
+        if ":" not in parsed.host and not _HOSTNAME.fullmatch(parsed.host):
+            raise FetchError(f"not a valid host name: {parsed.host!r}", url=asked or url, reason="bad_url")
         if not self.allowed(parsed):
             where = f" (redirected from {asked})" if asked and asked != url else ""
             raise HostNotAllowed(f"host not allowed: {parsed.host}{where}", url=asked or url)
         return parsed
+
+
+_USERINFO_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/@:\s'\"]*:)[^/@\s'\"]*@")
+
+
+def mask_passwords(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@`` in it replaced by ``***``
+    (proxy URLs and redirect targets end up in messages and failure records)."""
+    return _USERINFO_PASSWORD.sub(r"\1***@", text)

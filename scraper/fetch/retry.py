@@ -59,8 +59,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isdigit():  # str.isdigit() is true for '²' and other non-ASCII digits too
+        return float(value) if value.isascii() else None
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

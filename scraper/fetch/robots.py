@@ -1,13 +1,17 @@
 """Layer 2: robots.txt, fetched once per origin (per ``Fetcher``) and obeyed unless ``ignore_robots``.
 
-Outcomes of fetching ``<origin>/robots.txt``:
+Outcomes of fetching ``<origin>/robots.txt``, as RFC 9309 §2.3.1 says:
 
-* 2xx: parsed with protego; rules for our User-Agent apply, ``Crawl-delay`` raises the host's delay.
-* 4xx (404, 410, 401, 403...): no usable robots.txt, everything is allowed (RFC 9309 §2.3.1.3).
-* 5xx or unreachable: also allowed. RFC 9309 §2.3.1.4 says to assume a full disallow; we deliberately
-  do not, because one transient error on robots.txt would then fail every article of the host for the
-  whole run. Politeness still holds through the host limiter, and the rules are fetched again after
-  ``ERROR_TTL`` seconds, so a disallow published later is picked up.
+* 2xx: the first ``MAX_ROBOTS_BYTES`` (500 KiB, the RFC's minimum parsing limit) are parsed with
+  protego, the rest is not even downloaded; rules for our User-Agent apply, ``Crawl-delay`` raises the
+  host's delay.
+* 4xx (404, 410, 401, 403, 429...): "unavailable", everything is allowed (§2.3.1.3).
+* a redirect we may not follow (another host or port than the allow-list lets us ask, credentials in
+  the URL: the same host checks as every other request) or more than five redirects: also
+  "unavailable" (§2.3.1.2 allows assuming so).
+* 5xx or unreachable (after the same retries as a page): "unreachable", a complete disallow
+  (§2.3.1.4). Pages of that origin fail with reason ``robots_unreachable``; the rules are fetched
+  again after ``ERROR_TTL`` seconds, and ``--retry-failed`` retries those pages on a later run.
 
 Cached rules expire after ``TTL`` (24 h, the RFC's upper bound) so that multi-day crawls re-read them.
 """
@@ -22,11 +26,11 @@ from dataclasses import dataclass
 import httpx
 from protego import Protego
 
-__all__ = ["RobotsCache", "RobotsFile"]
+__all__ = ["ALLOWED", "DISALLOWED", "UNREACHABLE", "RobotsCache", "RobotsFile", "Verdict"]
 
 TTL = 24 * 3600.0
 ERROR_TTL = 600.0
-MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB, ignore the rest
+MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309 §2.5: parse at least 500 KiB; we read exactly that much
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,13 @@ class RobotsFile:
 
 @dataclass(frozen=True)
 class _Rules:
-    parser: Protego | None  # None: everything allowed
+    parser: Protego | None  # None: everything allowed (or, if unreachable, nothing)
     expires_at: float
+    unreachable: bool = False
+
+
+ALLOWED, DISALLOWED, UNREACHABLE = "allowed", "disallowed", "unreachable"
+Verdict = str  # one of the three above
 
 
 class RobotsCache:
@@ -64,10 +73,16 @@ class RobotsCache:
 
     async def allowed(self, url: httpx.URL) -> bool:
         """True if robots.txt of ``url``'s origin lets our user agent fetch it."""
+        return await self.verdict(url) == ALLOWED
+
+    async def verdict(self, url: httpx.URL) -> Verdict:
+        """``allowed``, ``disallowed`` (by a rule) or ``unreachable`` (robots.txt 5xx / no answer)."""
         rules = await self._rules_for(url)
-        if rules.parser is None:
-            return True
-        return bool(rules.parser.can_fetch(str(url), self._user_agent))
+        if rules.unreachable:
+            return UNREACHABLE
+        if rules.parser is None or rules.parser.can_fetch(str(url), self._user_agent):
+            return ALLOWED
+        return DISALLOWED
 
     async def crawl_delay(self, url: httpx.URL) -> float | None:
         """The ``Crawl-delay`` for our user agent at ``url``'s origin, if any."""
@@ -98,12 +113,12 @@ class RobotsCache:
     async def _load(self, robots_url: str) -> _Rules:
         try:
             got = await self._download(robots_url)
-        except Exception:  # robots.txt trouble must never fail a page: treat as unreachable
+        except Exception:  # a bug in the download: like no answer (a disallow, re-checked soon)
             got = RobotsFile(0)
         now = self._clock()
         if 200 <= got.status < 300:
             text = got.body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
             return _Rules(Protego.parse(text), now + TTL)
-        if 400 <= got.status < 500:
+        if 400 <= got.status < 500:  # unavailable
             return _Rules(None, now + TTL)
-        return _Rules(None, now + ERROR_TTL)  # 5xx / unreachable: allow, re-check later (see module doc)
+        return _Rules(None, now + ERROR_TTL, unreachable=True)  # 5xx / unreachable: see module doc

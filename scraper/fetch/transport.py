@@ -24,6 +24,7 @@ import httpx
 
 from ..config import FetchOptions
 from ..errors import FetchError
+from .hosts import mask_passwords
 
 __all__ = [
     "HTTP2",
@@ -95,7 +96,9 @@ def make_transport(options: FetchOptions, max_connections: int) -> httpx.AsyncBa
             ]
         )
     except (ValueError, ImportError, httpx.InvalidURL) as exc:  # socks5:// needs the socksio package
-        raise FetchError(f"unusable proxy {options.proxy!r}: {exc}", reason="bad_proxy") from exc
+        raise FetchError(
+            mask_passwords(f"unusable proxy {options.proxy!r}: {exc}"), reason="bad_proxy"
+        ) from exc
 
 
 class ShardedTransport(httpx.AsyncBaseTransport):
