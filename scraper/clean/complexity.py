@@ -22,7 +22,7 @@ MAX_ATTRIBUTES = 5_000  # words inside one tag; real tags have a few dozen (a da
 DEPTH_SCAN_FROM = 8_000  # tags; below this the worst nesting still parses in well under 0.2 s
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
-_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{%d}" % MAX_TAG_LENGTH)
+_LONG_TAG = re.compile(rf"<[A-Za-z][^<>]{{{MAX_TAG_LENGTH}}}")
 # Elements whose end tag may be left out or that have none: they do not nest in practice.
 _NOT_NESTING = frozenset(
     [

@@ -16,7 +16,7 @@ from .complexity import check_complexity
 from .content import find_main_content
 from .fallback import fallback_paragraphs, remove_chrome
 from .page import Page
-from .prune import prune_structure
+from .prune import links_to_other_articles, prune_structure
 from .templates import TEMPLATES, Template
 from .templates.generic import Generic
 
@@ -33,6 +33,7 @@ _DELETED_MARKERS = re.compile(
 # A full stop, or a ！/？ with more text after it (a headline may end in one, a sentence goes on).
 _SENTENCE_STOP = re.compile(r"。|[！？!?](?=.)")
 _PROSE_MIN_LINE = 15  # characters
+LIST_PAGE_LINKS = 15  # links to other articles on a page with no prose block: a list page
 _KEYWORD_SPLIT = re.compile(r"[,，;；|\s]+")
 
 
@@ -116,9 +117,14 @@ def _clean_unknown_layout(page: Page) -> Article:
         prune_structure(nodes, fields["docid"])
         paragraphs = _without_headline(paragraphs_from(nodes), fields["title"])
         images = tuple(images_from(nodes, page.url))
-    if not paragraphs:
+    if not paragraphs and content is None and not _is_link_page(page, fields["docid"]):
         paragraphs = _without_headline(fallback_paragraphs(page), fields["title"])
         images = ()
+    if not paragraphs and _is_link_page(page, fields["docid"]):
+        raise ParseError(
+            "no article prose on the page, only links to other articles (a list, channel or index page?)",
+            reason="not_an_article",
+        )
     if not paragraphs:
         _raise_no_body(page)
     if not _reads_like_an_article(paragraphs):
@@ -126,6 +132,11 @@ def _clean_unknown_layout(page: Page) -> Article:
             "no article prose on the page (a list, channel or index page?)", reason="not_an_article"
         )
     return Article(template="fallback", text="\n".join(paragraphs), images=images, **fields)
+
+
+def _is_link_page(page: Page, own_docid: str | None) -> bool:
+    """True for a page whose text is mostly links to other NetEase articles (channel, list, rank pages)."""
+    return links_to_other_articles(page, own_docid) >= LIST_PAGE_LINKS
 
 
 def _without_headline(paragraphs: list[str], title: object) -> list[str]:

@@ -24,8 +24,9 @@ from selectolax.lexbor import LexborNode
 
 from ..urls import docid_from_url, is_netease_host
 from .labels import is_chrome_text, is_list_heading, is_separator, split_heading_prefix
+from .page import Page
 
-__all__ = ["prune_structure"]
+__all__ = ["links_to_other_articles", "prune_structure"]
 
 # Elements that start a new block of text. Anything else (span, a, strong, font ...) is inline.
 _BLOCKS = frozenset(
@@ -45,9 +46,9 @@ ARTICLE_LINKS_SHARE = 0.25  # ... when their text is at least this share of the 
 BODY_SHARE_PROTECTED = 0.4  # a container with this share of the body's text is only pruned inside
 WIDGET_BOX_MAX = 200  # characters: a poll or an author card is smaller, an article section is not
 _WIDGET_SELECTOR = "input, select, textarea, button, label, a[href^='javascript'], a[href^='JavaScript']"
-SIGNATURE_MAX_LINES = (
-    4  # a rule (------) followed by at most this many lines, none prose, ends in a signature
-)
+SIGNATURE_MAX_LINES = 4  # a rule (------) then at most this many lines, none prose: a signature
+ARTICLE_PROSE_MIN = 25  # characters of a link-free paragraph with two sentence marks: article text
+_PARAGRAPHS = "p, li, dd, blockquote"
 
 
 @dataclass(slots=True)
@@ -109,6 +110,12 @@ class _Judge:
         return _Stats(chars, link_chars, links, article_links, images, linked_images, article_images)
 
 
+def links_to_other_articles(page: Page, own_docid: str | None) -> int:
+    """How many links on the whole page lead to other NetEase articles."""
+    judge = _Judge(own_docid)
+    return sum(judge.is_article_link(a.attributes.get("href")) for a in page.tree.css("a[href]"))
+
+
 def _visible_len(text: str) -> int:
     return len(text) - sum(text.count(c) for c in " \n\t\r\u3000\xa0")
 
@@ -137,9 +144,12 @@ def _remove_widgets(body: LexborNode, body_chars: int) -> None:
     for control in body.css(_WIDGET_SELECTOR):
         box, current = control, control.parent
         while current is not None and current.mem_id != body.mem_id and current.tag not in ("body", "html"):
-            chars = _visible_len(current.text(separator=""))
+            text = current.text(separator="")
+            chars = _visible_len(text)
             if chars > WIDGET_BOX_MAX or chars >= BODY_SHARE_PROTECTED * body_chars:
                 break
+            if _sentences_beside(current, box):
+                break  # the article's own text is next to the box: the box ends here
             box, current = current, current.parent
         ancestors: set[int] = set()
         walker = box.parent
@@ -164,11 +174,39 @@ def _prune_containers(body: LexborNode, judge: _Judge, body_chars: int) -> Itera
             if _is_boilerplate_container(node, judge, body_chars):
                 node.decompose()
                 continue
-            stack.extend(reversed(list(node.iter(include_text=False))))
+            children = _without_teaser_items(node, judge)
+            stack.extend(reversed(children))
         elif tag not in _BLOCKS and _has_block_child(node):
             stack.extend(reversed(list(node.iter(include_text=False))))  # <font>/<span> wrapping blocks
         elif tag in _BLOCKS or _stands_alone(node):
             yield node
+
+
+def _without_teaser_items(node: LexborNode, judge: _Judge) -> list[LexborNode]:
+    """The element children of ``node``, after deleting runs of teaser items (cards of other articles).
+
+    A teaser item is a block child whose first text is a link to another article; two or more of
+    them in a row with the same tag are a list of other articles, whatever their summaries say.
+    """
+    children = [c for c in node.iter(include_text=False) if c.tag is not None and not c.tag.startswith("-")]
+    teaser = [c.tag in _BLOCKS and _has_block_child(c) and _is_teaser(c, judge) for c in children]
+    doomed: set[int] = set()
+    i = 0
+    while i < len(children):
+        j = i
+        while j < len(children) and teaser[j] and children[j].tag == children[i].tag:
+            j += 1
+        if j - i >= 2:
+            doomed.update(range(i, j))
+        i = max(j, i + 1)
+    for k in doomed:
+        children[k].decompose()
+    return [c for k, c in enumerate(children) if k not in doomed]
+
+
+def _is_teaser(node: LexborNode, judge: _Judge) -> bool:
+    first = node.css_first("a")
+    return first is not None and judge.is_article_link(first.attributes.get("href")) and _starts_with_link(node)
 
 
 def _stands_alone(node: LexborNode) -> bool:
@@ -185,6 +223,42 @@ def _stands_alone(node: LexborNode) -> bool:
 
 
 def _is_boilerplate_container(node: LexborNode, judge: _Judge, body_chars: int) -> bool:
+    """True when the whole container goes; False to look inside it (its items and lines are judged there)."""
+    if not _looks_like_boilerplate(node, judge, body_chars):
+        return False
+    # A real paragraph wrapped together with a list (a redesign's wrapper) must not go with it.
+    return not _holds_article_prose(node)
+
+
+def _sentences_beside(container: LexborNode, box: LexborNode) -> bool:
+    """True when a paragraph of ``container`` outside ``box`` reads as article sentences."""
+    for para in container.css(_PARAGRAPHS):
+        inside, walker = False, para
+        while walker is not None and walker.mem_id != container.mem_id:
+            if walker.mem_id == box.mem_id:
+                inside = True
+                break
+            walker = walker.parent
+        if not inside and _reads_as_sentences(para.text(separator="")):
+            return True
+    return False
+
+
+def _reads_as_sentences(text: str) -> bool:
+    """True for text with the length and punctuation of article sentences (not labels or counters)."""
+    return _visible_len(text) >= ARTICLE_PROSE_MIN and sum(text.count(c) for c in "，。！？；,;!?") >= 2
+
+
+def _holds_article_prose(node: LexborNode) -> bool:
+    for para in node.css(_PARAGRAPHS):
+        if para.css_first("a") is not None:
+            continue
+        if _reads_as_sentences(para.text(separator="")):
+            return True
+    return False
+
+
+def _looks_like_boilerplate(node: LexborNode, judge: _Judge, body_chars: int) -> bool:
     stats = judge.stats(node)
     if stats.chars == 0:
         # Image-only blocks: promo tiles when every image links to another article.
@@ -251,6 +325,8 @@ def _classify(node: LexborNode, judge: _Judge) -> _Line:
         kind = "prefixed"
     elif stats.links and stats.link_share >= LINK_LINE:
         kind = "link"
+    elif stats.article_links and _starts_with_link(node):
+        kind = "teaser"  # 「<a>headline</a> summary…」: one item of a list of other articles
     elif _is_prose_text(text, stats.link_chars):
         kind = "prose"
     else:
@@ -271,11 +347,15 @@ def _prune_lines(nodes: list[LexborNode], judge: _Judge, root_id: int) -> None:
             doomed.add(i)
         elif line.kind == "heading" and _heads_a_list(lines, i):
             doomed.add(i)
-            doomed.update(_link_run(lines, i + 1))
+            doomed.update(_link_run(lines, i + 1, kinds=("link", "teaser")))
         elif line.kind == "link":
             run = _link_run(lines, i)
             outside = i < first_prose or i > last_prose
             if len(run) >= 2 or outside or line.stats.article_links:
+                doomed.update(run)
+        elif line.kind == "teaser":
+            run = _link_run(lines, i, kinds=("link", "teaser"))
+            if len(run) >= 2:
                 doomed.update(run)
         elif line.kind == "empty" and line.stats.article_images:
             doomed.add(i)  # an image that links to another article is a promo tile
@@ -289,22 +369,35 @@ def _signature_after(lines: list[_Line], i: int) -> bool:
     return 0 < len(tail) <= SIGNATURE_MAX_LINES and all(line.kind != "prose" for line in tail)
 
 
+def _starts_with_link(node: LexborNode) -> bool:
+    """True when the first text of ``node`` is inside a link (a headline that opens a teaser)."""
+    for child in node.traverse(include_text=True):
+        if child.tag == "-text" and (child.text_content or "").strip():
+            parent = child.parent
+            while parent is not None and parent.mem_id != node.mem_id:
+                if parent.tag == "a":
+                    return True
+                parent = parent.parent
+            return False
+    return False
+
+
 def _heads_a_list(lines: list[_Line], i: int) -> bool:
     """A list heading is boilerplate unless real prose follows it (then it is a sub-heading)."""
     following = next((line for line in lines[i + 1 :] if line.kind not in ("empty", "chrome")), None)
     return (
         following is None
-        or following.kind in ("link", "heading", "prefixed")
+        or following.kind in ("link", "teaser", "heading", "prefixed")
         or following.stats.article_links > 0
     )
 
 
-def _link_run(lines: list[_Line], start: int) -> list[int]:
+def _link_run(lines: list[_Line], start: int, kinds: tuple[str, ...] = ("link",)) -> list[int]:
     """Indices of the link lines from ``start`` on (empty lines inside the run included)."""
     run: list[int] = []
     for j in range(start, len(lines)):
         kind = lines[j].kind
-        if kind == "link" or (kind == "empty" and lines[j].stats.linked_images):
+        if kind in kinds or (kind == "empty" and lines[j].stats.linked_images):
             run.append(j)
         elif kind == "empty":
             continue
