@@ -55,6 +55,8 @@ _CHROME: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^\W*(?:上一篇|下一篇|阅读下一篇|下一页|上一页)"), 60),
     (re.compile(r"^\W*(?:展开|查看|阅读|继续|加载|点击)(?:阅读)?(?:全文|更多|剩余|余下)"), 30),
     (re.compile(r"^\W*返回.{0,10}(?:首页|频道|顶部|列表)"), 40),
+    (re.compile(r"^\W*(?:返回|回到|回至)\w{0,8}\W*$"), 16),
+    (re.compile(r"进入.{0,8}频道|看更多精彩|更多精彩内容"), 30),
     # author cards and comment counters: two or more counted labels
     (re.compile(r"(?:(?:粉丝|文章|关注|获赞|作品|阅读|篇文章|人关注|文章数|关注度|粉丝数)\s*[:：]?\s*[\d.]+[万wk]?.*){2,}"), 80),
     (re.compile(r"(?:\d+\s*(?:篇文章|人关注|粉丝|关注度|文章数|获赞)){2,}"), 80),

@@ -46,6 +46,7 @@ ARTICLE_LINKS_SHARE = 0.25  # ... when their text is at least this share of the 
 BODY_SHARE_PROTECTED = 0.4  # a container with this share of the body's text is only pruned inside
 WIDGET_BOX_MAX = 200  # characters: a poll or an author card is smaller, an article section is not
 _WIDGET_SELECTOR = "input, select, textarea, button, label, a[href^='javascript'], a[href^='JavaScript']"
+LINK_RUN_ALL = 3  # a run of this many link lines goes whole, wherever its links lead
 SIGNATURE_MAX_LINES = 4  # a rule (------) then at most this many lines, none prose: a signature
 ARTICLE_PROSE_MIN = 25  # characters of a link-free paragraph with two sentence marks: article text
 _PARAGRAPHS = "p, li, dd, blockquote"
@@ -206,7 +207,9 @@ def _without_teaser_items(node: LexborNode, judge: _Judge) -> list[LexborNode]:
 
 def _is_teaser(node: LexborNode, judge: _Judge) -> bool:
     first = node.css_first("a")
-    return first is not None and judge.is_article_link(first.attributes.get("href")) and _starts_with_link(node)
+    return (
+        first is not None and judge.is_article_link(first.attributes.get("href")) and _starts_with_link(node)
+    )
 
 
 def _stands_alone(node: LexborNode) -> bool:
@@ -351,8 +354,10 @@ def _prune_lines(nodes: list[LexborNode], judge: _Judge, root_id: int) -> None:
         elif line.kind == "link":
             run = _link_run(lines, i)
             outside = i < first_prose or i > last_prose
-            if len(run) >= 2 or outside or line.stats.article_links:
+            if len(run) >= LINK_RUN_ALL or outside:
                 doomed.update(run)
+            else:  # a short run: only the lines that lead to other articles (a video title link stays)
+                doomed.update(j for j in run if lines[j].stats.article_links or not lines[j].stats.chars)
         elif line.kind == "teaser":
             run = _link_run(lines, i, kinds=("link", "teaser"))
             if len(run) >= 2:
