@@ -9,6 +9,7 @@ Structure (links, position) is judged in ``prune.py``; this module only reads te
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["is_chrome_text", "is_list_heading", "is_original_title", "is_separator", "split_heading_prefix"]
 
@@ -31,7 +32,7 @@ _CHROME: tuple[tuple[re.Pattern[str], int], ...] = (
     # 网易号 disclaimers, reworded: 特别声明 / 声明 / 免责声明 ... 网易 / 自媒体 / 仅代表 / 不代表
     (re.compile(r"^[【\[（(<「]?(?:特别|重要|免责|版权)?声明[】\]）)>」]?.{0,400}?(?:自媒体|网易号|平台|信息存储|上传|仅代表(?:该)?作者|版权归|侵权)"), 800),
     (re.compile(r"^(?:本文|此文|该文|以上内容|以上文章)(?:为|系|来自|由|来源于)?.{0,20}(?:网易号|自媒体|作者上传|用户上传)"), 400),
-    (re.compile(r"^(?:notice|disclaimer)[:：]?.{0,400}(?:netease|contentabove|socialmedia|informationstorage|uploaded)", re.I), 800),
+    (re.compile(r"^(?:[Nn]otice|NOTICE|[Dd]isclaimer)[:：]?.{0,400}(?:NetEase|Netease|netease|contentabove|socialmedia|informationstorage|uploaded)"), 800),
     (re.compile(r"已入驻\d+年|入驻网易号"), 60),
     (re.compile(r"网友评论.{0,10}(?:仅代表|不代表)|文明上网|理性发言|跟贴服务协议|跟贴已关闭|抢沙发|我来说两句|说两句"), 60),
     (re.compile(r"跟贴|跟帖"), 30),
@@ -62,7 +63,7 @@ _CHROME: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"(?:\d+\s*(?:篇文章|人关注|粉丝|关注度|文章数|获赞)){2,}"), 80),
     (re.compile(r"(?:跟贴|跟帖|评论)\s*[:：]?\s*\d+|\d+\s*(?:跟贴|跟帖|人参与|参与)"), 40),
     # footers: copyright, licences, report hotlines
-    (re.compile(r"(?:copyright|©)(?:19|20)\d\d|版权所有|allrightsreserved|ICP[备证]|增值电信|不良信息举报|举报电话|B2-\d{6,}", re.I), 200),
+    (re.compile(r"(?:[Cc]opyright|COPYRIGHT|©)(?:19|20)\d\d|版权所有|[Aa]ll[Rr]ights[Rr]eserved|ICP[备证]|增值电信|不良信息举报|举报电话|B2-\d{6,}"), 200),
     # ad labels
     (re.compile(r"^(?:广告|推广|赞助|AD|Ad)(?:$|[\s:：|])"), 40),
     # a date-time line with labels only (the time/source line of the header, a forum post line)
@@ -95,6 +96,8 @@ def _undecorated(text: str) -> str:
 
 def is_list_heading(text: str) -> bool:
     """True for a heading of a list of other articles: 相关推荐, 【延伸阅读】, ▶热门推荐 更多>>, 专题："""
+    if len(text) > 4 * _HEADING_MAX:
+        return False  # cheap exit for paragraphs
     bare = _undecorated(text)
     if not bare or len(bare) > _HEADING_MAX:
         return False
@@ -123,16 +126,57 @@ _SHARE_WORDS = re.compile(
 _SHARE_LINE_MAX = 60
 
 
+def _cumulative(
+    patterns: tuple[tuple[re.Pattern[str], int], ...], *, anchored: bool
+) -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """For each length limit, one alternation of every pattern that applies at that length.
+
+    A line is then tried once per group instead of once per pattern (this runs on every line of
+    every page). Start-anchored patterns go in their own group, tried only at position 0, so the
+    unanchored group can skip ahead by its branches' first characters.
+    """
+
+    def source(pattern: re.Pattern[str]) -> str:
+        text = pattern.pattern.removeprefix("^")
+        return f"(?i:{text})" if pattern.flags & re.IGNORECASE else f"(?:{text})"
+
+    chosen = [(p, lim) for p, lim in patterns if p.pattern.startswith("^") == anchored]
+    limits = sorted({limit for _, limit in chosen})
+    return tuple(
+        (limit, re.compile("|".join(source(p) for p, lim in chosen if lim >= limit))) for limit in limits
+    )
+
+
+_CHROME_AT_START = _cumulative(_CHROME, anchored=True)
+_CHROME_ANYWHERE = _cumulative(_CHROME, anchored=False)
+_CHROME_MAX = max(_CHROME_AT_START[-1][0], _CHROME_ANYWHERE[-1][0])
+
+
+def _group_for(groups: tuple[tuple[int, re.Pattern[str]], ...], length: int) -> re.Pattern[str] | None:
+    return next((pattern for limit, pattern in groups if length <= limit), None)
+
+
 def is_chrome_text(text: str) -> bool:
     """True for a line that is NetEase chrome: a disclaimer, app prompt, share bar, card, footer ..."""
     compact = "".join(text.split())
-    if not compact:
+    if not compact or len(compact) > _CHROME_MAX:
         return False
+    return _is_chrome_compact(compact)
+
+
+# Small on purpose: a page's lines are checked twice (as blocks when pruning, as output lines), and
+# site chrome repeats from page to page; a big cache would only hold article text seen once.
+@lru_cache(maxsize=512)
+def _is_chrome_compact(compact: str) -> bool:
     if is_list_heading(compact):
         return False  # headings are judged with what follows them (prune.py)
     if len(compact) <= _SHARE_LINE_MAX and _is_share_bar(compact):
         return True
-    return any(len(compact) <= limit and pattern.search(compact) for pattern, limit in _CHROME)
+    at_start = _group_for(_CHROME_AT_START, len(compact))
+    if at_start is not None and at_start.match(compact):
+        return True
+    anywhere = _group_for(_CHROME_ANYWHERE, len(compact))
+    return anywhere is not None and anywhere.search(compact) is not None
 
 
 def _is_share_bar(compact: str) -> bool:

@@ -118,7 +118,7 @@ def links_to_other_articles(page: Page, own_docid: str | None) -> int:
 
 
 def _visible_len(text: str) -> int:
-    return len(text) - sum(text.count(c) for c in " \n\t\r\u3000\xa0")
+    return sum(map(len, text.split()))
 
 
 def _has_block_child(node: LexborNode) -> bool:
