@@ -55,11 +55,19 @@ def serve_feeds(server: NeteaseServer) -> dict[str, str]:
     """Serve every feed fixture; returns the first-page URL of each source by name."""
     js = "application/javascript; charset=utf-8"  # a lying label on the GBK channel feed
     server.add(CM, body=mirrored(server, "cm_yaowen20200213.js"), content_type=js)
-    server.add(CM.replace(".js", "_02.js"), body=mirrored(server, "cm_yaowen20200213_02.js"), content_type="application/javascript")
+    server.add(
+        CM.replace(".js", "_02.js"),
+        body=mirrored(server, "cm_yaowen20200213_02.js"),
+        content_type="application/javascript",
+    )
     for offset in (0, 3, 6):
         server.add(ARTI.format(offset), body=mirrored(server, f"artilist-{offset}-3.js"), content_type=js)
     for page in (1, 2, 3):
-        server.add(f"{DY}?{DY_QUERY.format(page)}", body=mirrored(server, f"dy-list-{page}.txt"), content_type="application/json")
+        server.add(
+            f"{DY}?{DY_QUERY.format(page)}",
+            body=mirrored(server, f"dy-list-{page}.txt"),
+            content_type="application/json",
+        )
     server.add(PUBLISHER, body=mirrored(server, "publisher-T1536566896022.html"))
     server.add(RANK, body=mirrored(server, "rank_news.html"), content_type="text/html; charset=gb2312")
     server.add(CHANNEL, body=mirrored(server, "channel-lying-charset.html"))  # utf-8 label, GBK bytes
@@ -75,6 +83,11 @@ def serve_feeds(server: NeteaseServer) -> dict[str, str]:
 
 def options(server: NeteaseServer, **fetch: object) -> DiscoverOptions:
     """Discover options for the loopback server: allowed, no delay, no retries, no robots."""
-    settings: dict[str, object] = {"allow_hosts": (server.host,), "delay": 0.0, "retries": 0, "ignore_robots": True}
+    settings: dict[str, object] = {
+        "allow_hosts": (server.host,),
+        "delay": 0.0,
+        "retries": 0,
+        "ignore_robots": True,
+    }
     settings.update(fetch)
     return DiscoverOptions(fetch=FetchOptions(**settings))  # type: ignore[arg-type]

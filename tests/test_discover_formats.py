@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def text(name: str) -> str:
 
 def test_channel_feed_items_and_fields() -> None:
     items = channel_feed.parse(text("cm_yaowen20200213.js"), None)
-    assert [i.link for i in items][0] == "https://www.163.com/news/article/F6ISID860001899O.html"
+    assert items[0].link == "https://www.163.com/news/article/F6ISID860001899O.html"
     assert len(items) == 4
     first = items[0]
     assert (first.title, first.published_at, first.source) == (
@@ -36,7 +37,9 @@ def test_channel_feed_pages_are_numbered() -> None:
     first = "https://temp.163.com/special/00804KVA/cm_yaowen20200213.js?callback=data_callback"
     assert channel_feed.next_page(first, 2) == first.replace(".js?", "_02.js?")
     assert channel_feed.next_page(first, 5) == first.replace(".js?", "_05.js?")
-    assert channel_feed.next_page("https://temp.163.com/special/x/cm_guonei_03.js", 2).endswith("cm_guonei_04.js")  # type: ignore[union-attr]
+    assert channel_feed.next_page("https://temp.163.com/special/x/cm_guonei_03.js", 2).endswith(
+        "cm_guonei_04.js"
+    )  # type: ignore[union-attr]
     assert channel_feed.next_page("https://news.163.com/", 2) is None
 
 
@@ -74,7 +77,7 @@ def test_mobile_list_items_and_offsets() -> None:
 def test_json_api_items_and_paging() -> None:
     base = "https://dy.163.com/v2/article/list.do?pageNo=1&wemediaId=W351337132999228435&size=10"
     items = json_api.parse(text("dy-list-1.txt"), base)
-    assert [(i.docid, i.channel, i.link) for i in items][0] == ("F6N3TNPE0556ABCD", "dy", None)
+    assert (items[0].docid, items[0].channel, items[0].link) == ("F6N3TNPE0556ABCD", "dy", None)
     assert items[0].published_at == "2020-03-02T10:00:00+08:00"
     assert json_api.next_page(base, 3) == base.replace("pageNo=1", "pageNo=3")
     gw = "https://gw.m.163.com/nc/api/v1/feed/static/normal-list?start=0&tid=T1573700340788&size=10"
@@ -145,7 +148,9 @@ def test_real_list_pages_yield_their_articles(page: Path) -> None:
         assert sum(1 for u in result if u.published_at) >= 20
 
 
-_PREFIXES = st.sampled_from(["", "data_callback(", "artiList(", '{"data": {"list": [', "<html><a href=", '{"T1348647853363": ['])
+_PREFIXES = st.sampled_from(
+    ["", "data_callback(", "artiList(", '{"data": {"list": [', "<html><a href=", '{"T1348647853363": [']
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -153,7 +158,5 @@ _PREFIXES = st.sampled_from(["", "data_callback(", "artiList(", '{"data": {"list
 def test_parsers_fail_only_with_feed_errors(prefix: str, rest: str) -> None:
     body = prefix + rest
     for fmt in FORMATS:
-        try:
+        with contextlib.suppress(FeedError):
             fmt.parse(body, "https://news.163.com/")
-        except FeedError:
-            pass

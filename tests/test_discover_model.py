@@ -11,7 +11,9 @@ from scraper.discover.model import BEIJING, docid_time, parse_feed_time, parse_s
 
 def test_docid_time_reads_the_creation_time() -> None:
     when = docid_time("F6ISIFBD0001899O")  # research §1.1: the page says 2020-02-29 18:34:31
-    assert when is not None and when.replace(microsecond=0) == datetime(2020, 2, 29, 18, 34, 31, tzinfo=BEIJING)
+    assert when is not None and when.replace(microsecond=0) == datetime(
+        2020, 2, 29, 18, 34, 31, tzinfo=BEIJING
+    )
 
 
 def test_docid_time_is_none_outside_the_base32_alphabet() -> None:

@@ -37,7 +37,11 @@ def test_channel_feed_pages_are_followed_until_404(server: QueryServer) -> None:
     assert server.hits(CM.replace(".js", "_03.js")) == 1  # asked, 404: the end of the list, not a failure
     first = result.urls[0]
     assert first.url == server.url("/news/article/F6ISID860001899O.html")
-    assert (first.title, first.published_at, first.source) == ("合成要闻一：某市发布春季出行提示", "2020-02-29T18:34:31+08:00", "测试日报")
+    assert (first.title, first.published_at, first.source) == (
+        "合成要闻一：某市发布春季出行提示",
+        "2020-02-29T18:34:31+08:00",
+        "测试日报",
+    )
     assert result.urls[1].url == server.url("/20/0229/17/F6IN9A3U0001899O.html")
 
 
@@ -119,7 +123,9 @@ def test_a_malformed_later_page_keeps_the_earlier_items(server: QueryServer) -> 
     server.add(page2, body=mirrored(server, "cm_malformed.js"), content_type="application/javascript")
     result = discover([urls["cm"]], options=options(server))
     assert len(result) == 3
-    assert [(f.reason, f.page) for f in result.failures] == [("bad_feed", server.url(page2) + "?callback=data_callback")]
+    assert [(f.reason, f.page) for f in result.failures] == [
+        ("bad_feed", server.url(page2) + "?callback=data_callback")
+    ]
 
 
 def test_a_server_ignoring_the_paging_is_read_twice_at_most(server: QueryServer) -> None:
