@@ -68,9 +68,9 @@ def serve_feeds(server: NeteaseServer) -> dict[str, str]:
             body=mirrored(server, f"dy-list-{page}.txt"),
             content_type="application/json",
         )
-    server.add(PUBLISHER, body=mirrored(server, "publisher-T1536566896022.html"))
-    server.add(RANK, body=mirrored(server, "rank_news.html"), content_type="text/html; charset=gb2312")
-    server.add(CHANNEL, body=mirrored(server, "channel-lying-charset.html"))  # utf-8 label, GBK bytes
+    server.add(PUBLISHER, body=mirrored(server, "publisher-T1536566896022.htm"))
+    server.add(RANK, body=mirrored(server, "rank_news.htm"), content_type="text/html; charset=gb2312")
+    server.add(CHANNEL, body=mirrored(server, "channel-lying-charset.htm"))  # utf-8 label, GBK bytes
     return {
         "cm": server.url(CM) + "?callback=data_callback",
         "arti": server.url(ARTI.format(0)),

@@ -73,11 +73,11 @@ def test_exit_1_when_nothing_is_found(tmp_path: Path, capsys: pytest.CaptureFixt
     "argv",
     [
         ["missing.html"],
-        [str(FEEDS / "rank_news.html"), "--since", "soon"],
-        [str(FEEDS / "rank_news.html"), "--limit", "0"],
-        [str(FEEDS / "rank_news.html"), "-o", "no-dir/urls.txt"],
-        [str(FEEDS / "rank_news.html"), "-o", "out.jsonl"],  # a crawl output is not replaced
-        [str(FEEDS / "rank_news.html"), "-o", str(FEEDS / "rank_news.html")],
+        [str(FEEDS / "rank_news.htm"), "--since", "soon"],
+        [str(FEEDS / "rank_news.htm"), "--limit", "0"],
+        [str(FEEDS / "rank_news.htm"), "-o", "no-dir/urls.txt"],
+        [str(FEEDS / "rank_news.htm"), "-o", "out.jsonl"],  # a crawl output is not replaced
+        [str(FEEDS / "rank_news.htm"), "-o", str(FEEDS / "rank_news.htm")],
         ["https://news.163.com/rank/", "--proxy", "notaproxy://x"],
     ],
     ids=["missing", "since", "limit", "no-dir", "crawl-output", "source", "proxy"],
@@ -100,7 +100,7 @@ def exit_code(argv: list[str]) -> int:
 def test_an_earlier_url_list_is_replaced(tmp_path: Path) -> None:
     out = tmp_path / "urls.txt"
     out.write_text("https://www.163.com/dy/article/F5QM3V5E0556ABCD.html\n")
-    assert main(["discover", str(FEEDS / "rank_news.html"), "-o", str(out)]) == 0
+    assert main(["discover", str(FEEDS / "rank_news.htm"), "-o", str(out)]) == 0
     assert len(out.read_text().splitlines()) == 3
     assert [p.name for p in tmp_path.iterdir()] == ["urls.txt"]  # no temporary file left
 

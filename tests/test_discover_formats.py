@@ -88,20 +88,20 @@ def test_json_api_items_and_paging() -> None:
 
 
 def test_publisher_page_lists_its_articles_with_times() -> None:
-    items = publisher_page.parse(text("publisher-T1536566896022.html"), None)
+    items = publisher_page.parse(text("publisher-T1536566896022.htm"), None)
     assert [i.title for i in items] == ["合成号文章一", "合成号文章二", "合成号文章三"]
     assert items[1].published_at == "2020-03-01T20:00:00+08:00"
 
 
 def test_rank_page_reads_only_its_tables() -> None:
-    page = text("rank_news.html")  # GBK under a gb2312 meta
+    page = text("rank_news.htm")  # GBK under a gb2312 meta
     items = rank_page.parse(page, None)
     assert len(items) == 4 and items[0].title == "合成排行一：春季出行提示"
     assert all("F6GMGD3M" not in (i.link or "") for i in items)  # the nav link is not on the list
 
 
 def test_links_resolve_against_the_base_and_find_times() -> None:
-    page = text("channel-lying-charset.html")  # GBK bytes, utf-8 meta
+    page = text("channel-lying-charset.htm")  # GBK bytes, utf-8 meta
     items = links.parse(page, "https://news.163.com/news/")
     by_link = {i.link: i for i in items}
     first = by_link["https://news.163.com/news/article/F6ISID860001899O.html#f=post1603_tab_news"]
@@ -117,9 +117,9 @@ def test_links_resolve_against_the_base_and_find_times() -> None:
         ("cm_yaowen20200213.js", "channel-feed"),
         ("artilist-0-3.js", "mobile-list"),
         ("dy-list-1.txt", "json-api"),
-        ("rank_news.html", "rank-page"),
-        ("publisher-T1536566896022.html", "publisher-page"),
-        ("channel-lying-charset.html", "html-links"),
+        ("rank_news.htm", "rank-page"),
+        ("publisher-T1536566896022.htm", "publisher-page"),
+        ("channel-lying-charset.htm", "html-links"),
     ],
 )
 def test_each_fixture_is_detected_as_its_format(name: str, fmt: str) -> None:

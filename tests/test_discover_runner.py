@@ -144,7 +144,7 @@ def test_robots_txt_is_obeyed(server: QueryServer) -> None:
 
 
 def test_saved_files_are_read_without_fetching() -> None:
-    result = discover([FEEDS / "cm_yaowen20200213.js", FEEDS / "rank_news.html"])
+    result = discover([FEEDS / "cm_yaowen20200213.js", FEEDS / "rank_news.htm"])
     assert not result.failures
     # feed page 1 (3 articles) and the rank page (2 of them, and a 网易号 one), one per docid; the rank
     # page shows no times, so its own article is placed by the time its docid encodes
