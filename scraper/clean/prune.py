@@ -46,6 +46,7 @@ ARTICLE_LINKS_SHARE = 0.25  # ... when their text is at least this share of the 
 BODY_SHARE_PROTECTED = 0.4  # a container with this share of the body's text is only pruned inside
 WIDGET_BOX_MAX = 200  # characters: a poll or an author card is smaller, an article section is not
 _WIDGET_SELECTOR = "input, select, textarea, button, label, a[href^='javascript'], a[href^='JavaScript']"
+SHORT_LABEL = 12  # characters: a name or a label left in a card whose other lines were chrome
 LINK_RUN_ALL = 3  # a run of this many link lines goes whole, wherever its links lead
 SIGNATURE_MAX_LINES = 4  # a rule (------) then at most this many lines, none prose: a signature
 ARTICLE_PROSE_MIN = 25  # characters of a link-free paragraph with two sentence marks: article text
@@ -165,7 +166,7 @@ def _remove_widgets(body: LexborNode, body_chars: int) -> None:
 
 def _prune_containers(body: LexborNode, judge: _Judge, body_chars: int) -> Iterator[LexborNode]:
     """Drop boilerplate containers top-down; yield the remaining lines (blocks without block children)."""
-    stack = list(reversed(list(body.iter(include_text=False))))
+    stack = list(reversed(_without_teaser_items(body, judge)))
     while stack:
         node = stack.pop()
         tag = node.tag
@@ -412,24 +413,29 @@ def _link_run(lines: list[_Line], start: int, kinds: tuple[str, ...] = ("link",)
 
 
 def _remove_lines(nodes: list[LexborNode], root_id: int) -> None:
-    """Delete the lines; then the blocks they leave holding nothing but images (a QR code box).
+    """Delete the lines; then the blocks they leave holding nothing but images (a QR code box) or,
+    when two or more of their lines went, nothing but a short label (an author card's name).
 
     Lines never nest (they have no block children), so deleting them in any order is safe; the
     emptied blocks are found first and deleted outermost-only, so no freed node is touched.
     """
     holders: dict[int, LexborNode] = {}
+    lost: dict[int, int] = {}
     for node in nodes:
         parent = node.parent
         if parent is not None:
             holders[parent.mem_id] = parent
+            lost[parent.mem_id] = lost.get(parent.mem_id, 0) + 1
     for node in nodes:
         node.decompose()
     emptied: dict[int, tuple[LexborNode, set[int]]] = {}
-    for holder in holders.values():
+    for key, holder in holders.items():
         top = None
         current: LexborNode | None = holder
         while current is not None and current.mem_id != root_id and current.tag in _BLOCKS:
-            if _visible_len(current.text(separator="")) or current.css_first("img") is None:
+            text = current.text(separator="")
+            label_left = current is holder and lost[key] >= 2 and _is_short_label(text)
+            if not label_left and (_visible_len(text) or current.css_first("img") is None):
                 break
             top = current
             current = current.parent
@@ -443,3 +449,7 @@ def _remove_lines(nodes: list[LexborNode], root_id: int) -> None:
     for top, ancestors in emptied.values():
         if not ancestors & emptied.keys():
             top.decompose()
+
+
+def _is_short_label(text: str) -> bool:
+    return 0 < _visible_len(text) <= SHORT_LABEL and not any(c in _SENTENCE_MARKS for c in text)
