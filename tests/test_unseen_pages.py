@@ -43,13 +43,17 @@ NAMES = [p.name for p in PAGES]
 CASES = [(page, mutation) for page in NAMES for mutation in MUTATIONS]
 SCRAPER = Path(__file__).resolve().parents[1] / "scraper"
 
-# Cases the cleaner still gets wrong, each with what goes wrong (2026-12-02: 28 of 420 mutated pages).
+# Cases the cleaner still gets wrong, each with what goes wrong (2026-12-02: 32 of 450 mutated pages).
 # They are open problems, listed so that CI stays green while every *other* case must pass: a case
 # that regresses fails the suite, a listed case that starts passing fails too, until it is taken off
 # the list. Most are a short sub-heading wrapped together with a list (inject-nested), the
 # 亦观察 column's closing note and header after a rename, and a video title next to injected links.
 KNOWN_GAPS = frozenset(
     {
+        "rename-all:fx-lists-article-photo-captions",  # captions only, no prose: the template-free path says not_an_article
+        "rename-body:fx-lists-article-photo-captions",  # the same
+        "redesign-inject:fx-lists-article-photo-captions",  # the same
+        "inject-middle:fx-lists-article-short-sidebar",  # a 3-paragraph body with a block in the middle
         "inject-nested:fx-nasty-gbk-undeclared",  # neighbour paragraph lost: '“六不”要牢记'
         "inject-first:fx-nasty-truncated",  # injected app_prompt leaked: '<img http://dingyue.ws.126.net/2024/0425/f377d1de30883082.jp'
         "inject-nested:fx-nasty-truncated",  # recall 0.939 < 0.97: 1 paragraphs lost, e.g. '中试线上的电解质膜涂布设备（受访者供图）'

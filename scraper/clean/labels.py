@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["is_chrome_text", "is_list_heading", "is_original_title", "is_separator", "split_heading_prefix"]
+__all__ = ["is_chrome_text", "is_closed_section_heading", "is_list_heading", "is_original_title", "is_separator", "split_heading_prefix"]
 
 # Characters that decorate a heading: punctuation, brackets, arrows, bullets, dots, dashes, spaces.
 _DECORATION = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -22,7 +22,8 @@ _HEADING = re.compile(
     r"你可能|网友都在|看了本文的人还|阅读|点击|最新|专题|精选|扩展|拓展|小编|深度|独家|本站)"
     r"(?:推荐|阅读|新闻|文章|报道|回顾|专题|喜欢|爱看|链接|精彩|精选|内容|看|排行|排行榜|热点|感兴趣|还喜欢|"
     r"还看了|资讯|好文|热文|阅读推荐|策划|聚焦|视频|图集|图片|关注|话题|热榜|榜单|)?"
-    r"(?:推荐|阅读|精选|更多)?|专题|推荐|更多|热搜|热榜|排行榜?|相关|\d+小时热[榜点搜])$"
+    r"(?:推荐|阅读|精选|更多)?|专题|推荐|更多|热搜|热榜|排行榜?|相关|\d+小时热[榜点搜]|"
+    r"(?:热门|精彩|网友|最新|全部)(?:评论|跟贴|跟帖)|作者简介|关于作者|投票|网友投票|互动话题|相关标签|标签)$"
 )
 _HEADING_MAX = 12  # characters once decorations are gone
 _MORE_TAIL = re.compile(r"(?:更多|查看更多|MORE|more)$")
@@ -46,6 +47,16 @@ _CHROME: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"(?:广告|推广|赞助|AD)[×xX]?$"), 60),
     # likes, reads and font-size controls
     (re.compile(r"^\W*\d+[万wk]?人?(?:已赞|点赞|赞过|喜欢|收藏|阅读|浏览|在看)\W*$|^\W*(?:阅读|浏览|播放|点赞)\W*[\d.]+[万wk]?\W*$|^字号"), 30),
+    # republication notices, WeChat-style promos, ratings, hashtag rows, feedback links, sponsor labels
+    (re.compile(r"^[【\[（(<「]?声明[】\]）)>」]?[:：]?.{0,200}(?:转载|侵犯|权益|传递更多信息|联系我们|删除)"), 300),
+    (re.compile(r"关注.{0,3}公众号|公众号[:：]|微信搜索|微信号[:：]|点.?在看|点个?赞|分享给更多人|星标"), 60),
+    (re.compile(r"打分|评分[:：]|★★|☆|\d+人评价"), 40),
+    (re.compile(r"^(?:#[^#]{1,30}#)+$"), 200),
+    (re.compile(r"举报|意见反馈|投诉"), 24),
+    (re.compile(r"赞助内容|推广内容|广告\W*赞助|^广告\W|\W广告$"), 60),
+    (re.compile(r"^(?:作者简介|关于作者|作者介绍|编者按简介)[:：]"), 300),
+    (re.compile(r"^(?:投票|网友投票|互动话题)[:：]"), 80),
+    (re.compile(r"^[-—_=*~─━\s]{2,}(?:END|End|end|完|全文完)[-—_=*~─━\s]{2,}$"), 20),
     # app / QR prompts
     (re.compile(r"(?:打开|下载|安装|前往|用|使用|登录|扫码|扫描|扫一扫|长按|识别|点击|进入).{0,12}(?:网易新闻|网易客户端|客户端|APP|App|app|二维码|小程序)"), 50),
     (re.compile(r"扫码|扫一扫|长按识别|识别二维码|扫描二维码|扫描下方|扫描上方"), 40),
@@ -81,6 +92,19 @@ _CHROME: tuple[tuple[re.Pattern[str], int], ...] = (
 
 _SEPARATOR = re.compile(r"^[-_=*~—─━·.]{5,}$")
 _ORIGINAL_TITLE = re.compile(r"^[（(]\s*原标题\s*[:：]")
+
+
+# Headings of sections that are never article text, whatever follows them: comments, author bios, polls.
+_CLOSED_SECTION = re.compile(
+    r"^(?:(?:热门|精彩|网友|最新|全部|相关)?(?:评论|跟贴|跟帖|留言)|作者简介|关于作者|作者介绍|投票|网友投票|互动话题|"
+    r"相关标签|标签|文章标签|为本文打分)$"
+)
+
+
+def is_closed_section_heading(text: str) -> bool:
+    """True for the heading of a comments box, an author bio, a poll or a tag row."""
+    bare = _undecorated(text)
+    return 0 < len(bare) <= _HEADING_MAX and bool(_CLOSED_SECTION.match(bare))
 
 
 def is_separator(text: str) -> bool:

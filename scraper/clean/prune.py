@@ -23,10 +23,16 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborNode
 
 from ..urls import docid_from_url, is_netease_host
-from .labels import is_chrome_text, is_list_heading, is_separator, split_heading_prefix
+from .labels import (
+    is_chrome_text,
+    is_closed_section_heading,
+    is_list_heading,
+    is_separator,
+    split_heading_prefix,
+)
 from .page import Page
 
-__all__ = ["links_to_other_articles", "prune_structure"]
+__all__ = ["in_teaser_list", "links_to_other_articles", "prune_structure"]
 
 # Elements that start a new block of text. Anything else (span, a, strong, font ...) is inline.
 _BLOCKS = frozenset(
@@ -47,6 +53,9 @@ BODY_SHARE_PROTECTED = 0.4  # a container with this share of the body's text is 
 WIDGET_BOX_MAX = 200  # characters: a poll or an author card is smaller, an article section is not
 _WIDGET_SELECTOR = "input, select, textarea, button, label, a[href^='javascript'], a[href^='JavaScript']"
 SHORT_LABEL = 12  # characters: a name or a label left in a card whose other lines were chrome
+TEASER_LIST_DEPTH = 6  # levels above the main block searched for a list of cards
+TEASER_MAX_CHARS = 500  # a card is smaller than this; an article body is not
+TEASER_LIST_MIN = 3  # alike siblings that each link to an article make a list
 LINK_RUN_ALL = 3  # a run of this many link lines goes whole, wherever its links lead
 SIGNATURE_MAX_LINES = 4  # a rule (------) then at most this many lines, none prose: a signature
 ARTICLE_PROSE_MIN = 25  # characters of a link-free paragraph with two sentence marks: article text
@@ -116,6 +125,34 @@ def links_to_other_articles(page: Page, own_docid: str | None) -> int:
     """How many links on the whole page lead to other NetEase articles."""
     judge = _Judge(own_docid)
     return sum(judge.is_article_link(a.attributes.get("href")) for a in page.tree.css("a[href]"))
+
+
+def in_teaser_list(node: LexborNode, own_docid: str | None) -> bool:
+    """True when ``node`` sits in one card of a list of cards (3+ alike siblings, each linking to an article).
+
+    A channel page's only prose is often the digest of its first item: the block that holds it is
+    small, and it repeats next to itself, which an article body never does.
+    """
+    judge = _Judge(own_docid)
+    current: LexborNode | None = node
+    for _ in range(TEASER_LIST_DEPTH):
+        if current is None or current.parent is None or current.tag in ("body", "html"):
+            return False
+        if _visible_len(current.text(separator="")) > TEASER_MAX_CHARS:
+            return False
+        shape = (current.tag, (current.attributes.get("class") or "").split()[:1])
+        alike = [
+            s
+            for s in current.parent.iter(include_text=False)
+            if (s.tag, (s.attributes.get("class") or "").split()[:1]) == shape
+        ]
+        linking = sum(
+            1 for s in alike if any(judge.is_article_link(a.attributes.get("href")) for a in s.css("a[href]"))
+        )
+        if linking >= TEASER_LIST_MIN:
+            return True
+        current = current.parent
+    return False
 
 
 def _visible_len(text: str) -> int:
@@ -228,6 +265,10 @@ def _stands_alone(node: LexborNode) -> bool:
 
 def _is_boilerplate_container(node: LexborNode, judge: _Judge, body_chars: int) -> bool:
     """True when the whole container goes; False to look inside it (its items and lines are judged there)."""
+    first = _first_line_text(node)
+    if first is not None and is_closed_section_heading(first):
+        # Comments, an author bio, a poll: their text is never the article's, prose or not.
+        return _visible_len(node.text(separator="")) < BODY_SHARE_PROTECTED * body_chars
     if not _looks_like_boilerplate(node, judge, body_chars):
         return False
     # A real paragraph wrapped together with a list (a redesign's wrapper) must not go with it.
