@@ -56,6 +56,9 @@ _CHROME: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"赞助内容|推广内容|广告\W*赞助|^广告\W|\W广告$"), 60),
     (re.compile(r"^(?:作者简介|关于作者|作者介绍|编者按简介)[:：]"), 300),
     (re.compile(r"^(?:投票|网友投票|互动话题)[:：]"), 80),
+    (re.compile(r"推广[·|｜]|[·|｜]推广"), 40),
+    (re.compile(r"^\w{1,12}[（(]?\d{1,3}(?:\.\d)?[%％][)）]?$"), 20),  # a poll option with its share
+    (re.compile(r"[（(]ID[:：]"), 60),
     (re.compile(r"^[-—_=*~─━\s]{2,}(?:END|End|end|完|全文完)[-—_=*~─━\s]{2,}$"), 20),
     # app / QR prompts
     (re.compile(r"(?:打开|下载|安装|前往|用|使用|登录|扫码|扫描|扫一扫|长按|识别|点击|进入).{0,12}(?:网易新闻|网易客户端|客户端|APP|App|app|二维码|小程序)"), 50),
