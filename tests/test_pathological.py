@@ -64,7 +64,9 @@ def _clean_in_child(tmp_path: Path, data: bytes, url: str | None) -> dict[str, A
         )
     except subprocess.TimeoutExpired:
         pytest.fail(f"clean_html did not return within {TIMEOUT:.0f} s on a {len(data):,}-byte page")
-    assert proc.returncode == 0, f"child exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-2000:]}"
+    assert proc.returncode == 0, (
+        f"child exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-2000:]}"
+    )
     return json.loads(proc.stdout.decode("utf-8").strip().splitlines()[-1])
 
 
@@ -129,9 +131,9 @@ BOMBS: list[Callable[[], str]] = [nested_divs, nested_ul_li, many_attributes, ne
 def test_pathological_page_is_too_complex(bomb: Callable[[], str], tmp_path: Path) -> None:
     """The article page with the bomb in its body raises ParseError(reason="too_complex")."""
     result = _clean_in_child(tmp_path, _in_body(bomb()), BASE_URL)
-    assert result["outcome"] == "error" and result["class"] == "ParseError" and result["reason"] == "too_complex", (
-        f"{bomb.__doc__} got {_describe(result)}; want ParseError(reason='too_complex')"
-    )
+    assert (
+        result["outcome"] == "error" and result["class"] == "ParseError" and result["reason"] == "too_complex"
+    ), f"{bomb.__doc__} got {_describe(result)}; want ParseError(reason='too_complex')"
 
 
 @pytest.mark.parametrize("bomb", BOMBS, ids=lambda f: f.__name__)
@@ -143,9 +145,9 @@ def test_pathological_bare_page_is_too_complex(bomb: Callable[[], str], tmp_path
         + "</body></html>"
     ).encode("utf-8")
     result = _clean_in_child(tmp_path, page, "https://news.163.com/")
-    assert result["outcome"] == "error" and result["class"] == "ParseError" and result["reason"] == "too_complex", (
-        f"{bomb.__doc__} got {_describe(result)}; want ParseError(reason='too_complex')"
-    )
+    assert (
+        result["outcome"] == "error" and result["class"] == "ParseError" and result["reason"] == "too_complex"
+    ), f"{bomb.__doc__} got {_describe(result)}; want ParseError(reason='too_complex')"
 
 
 # --- controls: big or deep, but ordinary ---------------------------------------------------------
