@@ -9,12 +9,14 @@ from ._version import __version__
 from .article import Article, Image
 from .clean import clean_html
 from .crawl import crawl
+from .discover import DiscoveredURL, discover
 from .errors import (
     ArchiveError,
     Blocked,
     BodyTooLarge,
     ConnectionFailed,
     DecodeError,
+    FeedError,
     FetchError,
     FetchTimeout,
     HostNotAllowed,
@@ -34,6 +36,8 @@ __all__ = [
     "BodyTooLarge",
     "ConnectionFailed",
     "DecodeError",
+    "DiscoveredURL",
+    "FeedError",
     "FetchError",
     "FetchTimeout",
     "HTTPStatusError",
@@ -48,4 +52,5 @@ __all__ = [
     "__version__",
     "clean_html",
     "crawl",
+    "discover",
 ]

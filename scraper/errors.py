@@ -16,6 +16,7 @@ machine-readable ``reason`` (used in failure records) and a human message.
     │   └── Blocked            reason: blocked (403 / captcha page)
     ├── DecodeError            reason: decode_error | binary | empty
     ├── ParseError             reason: not_netease | not_an_article | deleted | no_body | docid_mismatch
+    ├── FeedError              reason: bad_feed | empty_feed | not_a_list (discover: a list/feed source)
     ├── ArchiveError           reason: warc_error
     └── StateStoreError        reason: state_error
 """
@@ -28,6 +29,7 @@ __all__ = [
     "BodyTooLarge",
     "ConnectionFailed",
     "DecodeError",
+    "FeedError",
     "FetchError",
     "FetchTimeout",
     "HTTPStatusError",
@@ -131,6 +133,13 @@ class ParseError(ScraperError):
     """HTML that is not a cleanable NetEase article (see ``reason``)."""
 
     reason = "not_an_article"
+
+
+class FeedError(ScraperError):
+    """A discovery source (feed, list API, list page) that yields no article URLs: malformed
+    (``bad_feed``), empty (``empty_feed``) or of no known list format (``not_a_list``)."""
+
+    reason = "bad_feed"
 
 
 class ArchiveError(ScraperError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from .pipeline import clean_html
+from .fallback import warm_up
+from .pipeline import clean_html, clean_with
 
-__all__ = ["clean_html"]
+__all__ = ["clean_html", "clean_with", "warm_up"]

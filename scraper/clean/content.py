@@ -83,7 +83,8 @@ def find_main_content(page: Page) -> MainContent | None:
     if best_score < MIN_SCORE:
         return None
     best = nodes[best_key]
-    return MainContent(tuple(_with_siblings(best, best_score, scores, nodes)), best_score)
+    digest = "".join((page.meta.get("description") or "").split())
+    return MainContent(tuple(_with_siblings(best, best_score, scores, nodes, digest)), best_score)
 
 
 def _paragraph_block(text_node: LexborNode) -> LexborNode | None:
@@ -114,12 +115,17 @@ def _link_density(node: LexborNode) -> float:
 
 
 def _with_siblings(
-    best: LexborNode, best_score: float, scores: dict[int, float], nodes: dict[int, LexborNode]
+    best: LexborNode,
+    best_score: float,
+    scores: dict[int, float],
+    nodes: dict[int, LexborNode],
+    digest: str,
 ) -> list[LexborNode]:
     """``best`` and the sibling blocks that are body parts too, in document order.
 
     A sibling is a body part when it scores like one, or when it is the next block with text before
-    or after ``best`` and reads as prose (a closing note, a lead paragraph in its own box).
+    or after ``best`` and reads as prose (a closing note, a lead paragraph in its own box) and is
+    not the page's digest (``<meta name=description>``, shown as a summary above some bodies).
     """
     parent = best.parent
     if parent is None:
@@ -138,9 +144,20 @@ def _with_siblings(
             out.append(best)
         elif _link_density(sibling) >= NEIGHBOUR_MAX_LINKS:
             continue
-        elif scores.get(key, 0.0) >= SIBLING_SHARE * best_score or (key in neighbours and _is_prose(sibling)):
+        elif _is_body_part(
+            sibling, scores.get(key, 0.0) >= SIBLING_SHARE * best_score, key in neighbours, digest
+        ):
             out.append(sibling)
     return out
+
+
+def _is_body_part(node: LexborNode, scores_like_body: bool, is_neighbour: bool, digest: str) -> bool:
+    return scores_like_body or (is_neighbour and _is_prose(node) and not _is_digest(node, digest))
+
+
+def _is_digest(node: LexborNode, digest: str) -> bool:
+    text = "".join(node.text(separator="").split())
+    return bool(digest) and len(text) >= 10 and (text[:40] in digest or digest[:40] in text)
 
 
 def _next_with_text(candidates: list[LexborNode]) -> LexborNode | None:

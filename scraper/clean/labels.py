@@ -9,8 +9,9 @@ Structure (links, position) is judged in ``prune.py``; this module only reads te
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-__all__ = ["is_chrome_text", "is_list_heading", "is_original_title", "is_separator", "split_heading_prefix"]
+__all__ = ["is_chrome_text", "is_closed_section_heading", "is_list_heading", "is_original_title", "is_separator", "split_heading_prefix"]
 
 # Characters that decorate a heading: punctuation, brackets, arrows, bullets, dots, dashes, spaces.
 _DECORATION = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -20,8 +21,9 @@ _HEADING = re.compile(
     r"^(?:(?:相关|热点|热门|重点|延伸|推荐|精彩|往期|更多|猜你|为你|为您|编辑|今日|本周|热文|热读|大家都在|"
     r"你可能|网友都在|看了本文的人还|阅读|点击|最新|专题|精选|扩展|拓展|小编|深度|独家|本站)"
     r"(?:推荐|阅读|新闻|文章|报道|回顾|专题|喜欢|爱看|链接|精彩|精选|内容|看|排行|排行榜|热点|感兴趣|还喜欢|"
-    r"还看了|资讯|好文|热文|阅读推荐|策划|聚焦|视频|图集|图片|关注|话题|)?"
-    r"(?:推荐|阅读|精选|更多)?|专题|推荐|更多|热搜|排行榜?|相关)$"
+    r"还看了|资讯|好文|热文|阅读推荐|策划|聚焦|视频|图集|图片|关注|话题|热榜|榜单|)?"
+    r"(?:推荐|阅读|精选|更多)?|专题|推荐|更多|热搜|热榜|排行榜?|相关|\d+小时热[榜点搜]|"
+    r"(?:热门|精彩|网友|最新|全部)(?:评论|跟贴|跟帖)|作者简介|关于作者|投票|网友投票|互动话题|相关标签|标签)$"
 )
 _HEADING_MAX = 12  # characters once decorations are gone
 _MORE_TAIL = re.compile(r"(?:更多|查看更多|MORE|more)$")
@@ -31,7 +33,7 @@ _CHROME: tuple[tuple[re.Pattern[str], int], ...] = (
     # 网易号 disclaimers, reworded: 特别声明 / 声明 / 免责声明 ... 网易 / 自媒体 / 仅代表 / 不代表
     (re.compile(r"^[【\[（(<「]?(?:特别|重要|免责|版权)?声明[】\]）)>」]?.{0,400}?(?:自媒体|网易号|平台|信息存储|上传|仅代表(?:该)?作者|版权归|侵权)"), 800),
     (re.compile(r"^(?:本文|此文|该文|以上内容|以上文章)(?:为|系|来自|由|来源于)?.{0,20}(?:网易号|自媒体|作者上传|用户上传)"), 400),
-    (re.compile(r"^(?:notice|disclaimer)[:：]?.{0,400}(?:netease|contentabove|socialmedia|informationstorage|uploaded)", re.I), 800),
+    (re.compile(r"^(?:[Nn]otice|NOTICE|[Dd]isclaimer)[:：]?.{0,400}(?:NetEase|Netease|netease|contentabove|socialmedia|informationstorage|uploaded)"), 800),
     (re.compile(r"已入驻\d+年|入驻网易号"), 60),
     (re.compile(r"网友评论.{0,10}(?:仅代表|不代表)|文明上网|理性发言|跟贴服务协议|跟贴已关闭|抢沙发|我来说两句|说两句"), 60),
     (re.compile(r"跟贴|跟帖"), 30),
@@ -45,6 +47,16 @@ _CHROME: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"(?:广告|推广|赞助|AD)[×xX]?$"), 60),
     # likes, reads and font-size controls
     (re.compile(r"^\W*\d+[万wk]?人?(?:已赞|点赞|赞过|喜欢|收藏|阅读|浏览|在看)\W*$|^\W*(?:阅读|浏览|播放|点赞)\W*[\d.]+[万wk]?\W*$|^字号"), 30),
+    # republication notices, WeChat-style promos, ratings, hashtag rows, feedback links, sponsor labels
+    (re.compile(r"^[【\[（(<「]?声明[】\]）)>」]?[:：]?.{0,200}(?:转载|侵犯|权益|传递更多信息|联系我们|删除)"), 300),
+    (re.compile(r"关注.{0,3}公众号|公众号[:：]|微信搜索|微信号[:：]|点.?在看|点个?赞|分享给更多人|星标"), 60),
+    (re.compile(r"打分|评分[:：]|★★|☆|\d+人评价"), 40),
+    (re.compile(r"^(?:#[^#]{1,30}#)+$"), 200),
+    (re.compile(r"举报|意见反馈|投诉"), 24),
+    (re.compile(r"赞助内容|推广内容|广告\W*赞助|^广告\W|\W广告$"), 60),
+    (re.compile(r"^(?:作者简介|关于作者|作者介绍|编者按简介)[:：]"), 300),
+    (re.compile(r"^(?:投票|网友投票|互动话题)[:：]"), 80),
+    (re.compile(r"^[-—_=*~─━\s]{2,}(?:END|End|end|完|全文完)[-—_=*~─━\s]{2,}$"), 20),
     # app / QR prompts
     (re.compile(r"(?:打开|下载|安装|前往|用|使用|登录|扫码|扫描|扫一扫|长按|识别|点击|进入).{0,12}(?:网易新闻|网易客户端|客户端|APP|App|app|二维码|小程序)"), 50),
     (re.compile(r"扫码|扫一扫|长按识别|识别二维码|扫描二维码|扫描下方|扫描上方"), 40),
@@ -55,17 +67,22 @@ _CHROME: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^\W*(?:上一篇|下一篇|阅读下一篇|下一页|上一页)"), 60),
     (re.compile(r"^\W*(?:展开|查看|阅读|继续|加载|点击)(?:阅读)?(?:全文|更多|剩余|余下)"), 30),
     (re.compile(r"^\W*返回.{0,10}(?:首页|频道|顶部|列表)"), 40),
+    (re.compile(r"^\W*(?:返回|回到|回至)\w{0,8}\W*$"), 16),
+    (re.compile(r"进入.{0,8}频道|看更多精彩|更多精彩内容"), 30),
     # author cards and comment counters: two or more counted labels
     (re.compile(r"(?:(?:粉丝|文章|关注|获赞|作品|阅读|篇文章|人关注|文章数|关注度|粉丝数)\s*[:：]?\s*[\d.]+[万wk]?.*){2,}"), 80),
     (re.compile(r"(?:\d+\s*(?:篇文章|人关注|粉丝|关注度|文章数|获赞)){2,}"), 80),
     (re.compile(r"(?:跟贴|跟帖|评论)\s*[:：]?\s*\d+|\d+\s*(?:跟贴|跟帖|人参与|参与)"), 40),
     # footers: copyright, licences, report hotlines
-    (re.compile(r"(?:copyright|©)(?:19|20)\d\d|版权所有|allrightsreserved|ICP[备证]|增值电信|不良信息举报|举报电话|B2-\d{6,}", re.I), 200),
+    (re.compile(r"(?:[Cc]opyright|COPYRIGHT|©)(?:19|20)\d\d|版权所有|[Aa]ll[Rr]ights[Rr]eserved|ICP[备证]|增值电信|不良信息举报|举报电话|B2-\d{6,}"), 200),
     # ad labels
     (re.compile(r"^(?:广告|推广|赞助|AD|Ad)(?:$|[\s:：|])"), 40),
     # a date-time line with labels only (the time/source line of the header, a forum post line)
     (re.compile(r"^\W*(?:发布时间|发表于|时间)?\W*(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)[^，。！？,!?]*$"), 60),
     (re.compile(r"(?:发布时间|发表于)\W*(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}"), 80),
+    # a list item's byline: "publisher 2024-12-21 16:22:12", "18小时前"
+    (re.compile(r"(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}\d{1,2}:\d{2}(?::\d{2})?$"), 40),
+    (re.compile(r"^\d+(?:秒|分钟|小时|天)前$"), 10),
     # separator rules (----, ====, ****): decoration, not text
     (re.compile(r"^[-_=*~—─━·.。]{5,}$"), 200),
     # breadcrumbs: 网易首页 > 新闻中心 > 正文
@@ -75,6 +92,19 @@ _CHROME: tuple[tuple[re.Pattern[str], int], ...] = (
 
 _SEPARATOR = re.compile(r"^[-_=*~—─━·.]{5,}$")
 _ORIGINAL_TITLE = re.compile(r"^[（(]\s*原标题\s*[:：]")
+
+
+# Headings of sections that are never article text, whatever follows them: comments, author bios, polls.
+_CLOSED_SECTION = re.compile(
+    r"^(?:(?:热门|精彩|网友|最新|全部|相关)?(?:评论|跟贴|跟帖|留言)|作者简介|关于作者|作者介绍|投票|网友投票|互动话题|"
+    r"相关标签|标签|文章标签|为本文打分)$"
+)
+
+
+def is_closed_section_heading(text: str) -> bool:
+    """True for the heading of a comments box, an author bio, a poll or a tag row."""
+    bare = _undecorated(text)
+    return 0 < len(bare) <= _HEADING_MAX and bool(_CLOSED_SECTION.match(bare))
 
 
 def is_separator(text: str) -> bool:
@@ -93,6 +123,8 @@ def _undecorated(text: str) -> str:
 
 def is_list_heading(text: str) -> bool:
     """True for a heading of a list of other articles: 相关推荐, 【延伸阅读】, ▶热门推荐 更多>>, 专题："""
+    if len(text) > 4 * _HEADING_MAX:
+        return False  # cheap exit for paragraphs
     bare = _undecorated(text)
     if not bare or len(bare) > _HEADING_MAX:
         return False
@@ -121,16 +153,57 @@ _SHARE_WORDS = re.compile(
 _SHARE_LINE_MAX = 60
 
 
+def _cumulative(
+    patterns: tuple[tuple[re.Pattern[str], int], ...], *, anchored: bool
+) -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """For each length limit, one alternation of every pattern that applies at that length.
+
+    A line is then tried once per group instead of once per pattern (this runs on every line of
+    every page). Start-anchored patterns go in their own group, tried only at position 0, so the
+    unanchored group can skip ahead by its branches' first characters.
+    """
+
+    def source(pattern: re.Pattern[str]) -> str:
+        text = pattern.pattern.removeprefix("^")
+        return f"(?i:{text})" if pattern.flags & re.IGNORECASE else f"(?:{text})"
+
+    chosen = [(p, lim) for p, lim in patterns if p.pattern.startswith("^") == anchored]
+    limits = sorted({limit for _, limit in chosen})
+    return tuple(
+        (limit, re.compile("|".join(source(p) for p, lim in chosen if lim >= limit))) for limit in limits
+    )
+
+
+_CHROME_AT_START = _cumulative(_CHROME, anchored=True)
+_CHROME_ANYWHERE = _cumulative(_CHROME, anchored=False)
+_CHROME_MAX = max(_CHROME_AT_START[-1][0], _CHROME_ANYWHERE[-1][0])
+
+
+def _group_for(groups: tuple[tuple[int, re.Pattern[str]], ...], length: int) -> re.Pattern[str] | None:
+    return next((pattern for limit, pattern in groups if length <= limit), None)
+
+
 def is_chrome_text(text: str) -> bool:
     """True for a line that is NetEase chrome: a disclaimer, app prompt, share bar, card, footer ..."""
     compact = "".join(text.split())
-    if not compact:
+    if not compact or len(compact) > _CHROME_MAX:
         return False
+    return _is_chrome_compact(compact)
+
+
+# Small on purpose: a page's lines are checked twice (as blocks when pruning, as output lines), and
+# site chrome repeats from page to page; a big cache would only hold article text seen once.
+@lru_cache(maxsize=512)
+def _is_chrome_compact(compact: str) -> bool:
     if is_list_heading(compact):
         return False  # headings are judged with what follows them (prune.py)
     if len(compact) <= _SHARE_LINE_MAX and _is_share_bar(compact):
         return True
-    return any(len(compact) <= limit and pattern.search(compact) for pattern, limit in _CHROME)
+    at_start = _group_for(_CHROME_AT_START, len(compact))
+    if at_start is not None and at_start.match(compact):
+        return True
+    anywhere = _group_for(_CHROME_ANYWHERE, len(compact))
+    return anywhere is not None and anywhere.search(compact) is not None
 
 
 def _is_share_bar(compact: str) -> bool:

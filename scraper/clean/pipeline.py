@@ -16,7 +16,7 @@ from .complexity import check_complexity
 from .content import find_main_content
 from .fallback import fallback_paragraphs, remove_chrome
 from .page import Page
-from .prune import prune_structure
+from .prune import in_teaser_list, links_to_other_articles, prune_structure
 from .templates import TEMPLATES, Template
 from .templates.generic import Generic
 
@@ -33,6 +33,8 @@ _DELETED_MARKERS = re.compile(
 # A full stop, or a ！/？ with more text after it (a headline may end in one, a sentence goes on).
 _SENTENCE_STOP = re.compile(r"。|[！？!?](?=.)")
 _PROSE_MIN_LINE = 15  # characters
+LIST_PAGE_LINKS = 5  # links to other articles on a page with no article prose: a list page
+SHORT_BODY = 300  # characters: a lead paragraph, not an article
 _KEYWORD_SPLIT = re.compile(r"[,，;；|\s]+")
 
 
@@ -75,7 +77,7 @@ def clean_with(
         try:
             return _clean_unknown_layout(page)
         except ParseError as exc:
-            if exc.reason != "not_an_article":
+            if exc.reason != "not_an_article" or _is_link_page(page, docid_of(page)):
                 raise
             # An article frame with an empty body: the page is an article, its text is missing.
             raise ParseError(
@@ -105,10 +107,16 @@ def _clean_unknown_layout(page: Page) -> Article:
     if _looks_deleted(page):
         raise ParseError("the article was deleted or the page does not exist", reason="deleted")
     fields = _metadata(page, _GENERIC)  # before anything is pruned
+    link_page = _is_link_page(page, fields["docid"])  # before the chrome goes: list pages are mostly chrome
     remove_chrome(page)
     content = find_main_content(page)
     paragraphs: list[str] = []
     images: tuple[Image, ...] = ()
+    if content is not None and in_teaser_list(content.nodes[0], fields["docid"]):
+        raise ParseError(
+            "the page's only prose is the summary of one item in a list of articles (a channel page?)",
+            reason="not_an_article",
+        )
     if content is not None:
         nodes = list(content.nodes)
         for node in nodes:
@@ -116,16 +124,50 @@ def _clean_unknown_layout(page: Page) -> Article:
         prune_structure(nodes, fields["docid"])
         paragraphs = _without_headline(paragraphs_from(nodes), fields["title"])
         images = tuple(images_from(nodes, page.url))
-    if not paragraphs:
+    if not paragraphs and content is None and not link_page:
         paragraphs = _without_headline(fallback_paragraphs(page), fields["title"])
         images = ()
+    if not paragraphs and link_page:
+        raise ParseError(
+            "no article prose on the page, only links to other articles (a list, channel or index page?)",
+            reason="not_an_article",
+        )
     if not paragraphs:
         _raise_no_body(page)
     if not _reads_like_an_article(paragraphs):
         raise ParseError(
             "no article prose on the page (a list, channel or index page?)", reason="not_an_article"
         )
+    if (
+        _at_a_list_address(page.url)
+        and sum(map(len, paragraphs)) < SHORT_BODY
+        and _is_link_page(page, fields["docid"])
+    ):
+        raise ParseError(
+            "a list address (not an article URL) with a short lead and many links: a channel or topic page",
+            reason="not_an_article",
+        )
     return Article(template="fallback", text="\n".join(paragraphs), images=images, **fields)
+
+
+def docid_of(page: Page) -> str | None:
+    return _GENERIC.docid(page)
+
+
+def _at_a_list_address(url: str | None) -> bool:
+    """True for a NetEase URL that the URL grammar does not take for an article (``/special/``, ``/world/``)."""
+    if not _netease_url(url):
+        return False
+    try:
+        parse_article_url(url or "")
+    except URLRejected:
+        return True
+    return False
+
+
+def _is_link_page(page: Page, own_docid: str | None) -> bool:
+    """True for a page whose text is mostly links to other NetEase articles (channel, list, rank pages)."""
+    return links_to_other_articles(page, own_docid) >= LIST_PAGE_LINKS
 
 
 def _without_headline(paragraphs: list[str], title: object) -> list[str]:

@@ -23,9 +23,16 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborNode
 
 from ..urls import docid_from_url, is_netease_host
-from .labels import is_chrome_text, is_list_heading, is_separator, split_heading_prefix
+from .labels import (
+    is_chrome_text,
+    is_closed_section_heading,
+    is_list_heading,
+    is_separator,
+    split_heading_prefix,
+)
+from .page import Page
 
-__all__ = ["prune_structure"]
+__all__ = ["in_teaser_list", "links_to_other_articles", "prune_structure"]
 
 # Elements that start a new block of text. Anything else (span, a, strong, font ...) is inline.
 _BLOCKS = frozenset(
@@ -45,9 +52,14 @@ ARTICLE_LINKS_SHARE = 0.25  # ... when their text is at least this share of the 
 BODY_SHARE_PROTECTED = 0.4  # a container with this share of the body's text is only pruned inside
 WIDGET_BOX_MAX = 200  # characters: a poll or an author card is smaller, an article section is not
 _WIDGET_SELECTOR = "input, select, textarea, button, label, a[href^='javascript'], a[href^='JavaScript']"
-SIGNATURE_MAX_LINES = (
-    4  # a rule (------) followed by at most this many lines, none prose, ends in a signature
-)
+SHORT_LABEL = 12  # characters: a name or a label left in a card whose other lines were chrome
+TEASER_LIST_DEPTH = 6  # levels above the main block searched for a list of cards
+TEASER_MAX_CHARS = 500  # a card is smaller than this; an article body is not
+TEASER_LIST_MIN = 3  # alike siblings that each link to an article make a list
+LINK_RUN_ALL = 3  # a run of this many link lines goes whole, wherever its links lead
+SIGNATURE_MAX_LINES = 4  # a rule (------) then at most this many lines, none prose: a signature
+ARTICLE_PROSE_MIN = 25  # characters of a link-free paragraph with two sentence marks: article text
+_PARAGRAPHS = "p, li, dd, blockquote"
 
 
 @dataclass(slots=True)
@@ -109,8 +121,42 @@ class _Judge:
         return _Stats(chars, link_chars, links, article_links, images, linked_images, article_images)
 
 
+def links_to_other_articles(page: Page, own_docid: str | None) -> int:
+    """How many links on the whole page lead to other NetEase articles."""
+    judge = _Judge(own_docid)
+    return sum(judge.is_article_link(a.attributes.get("href")) for a in page.tree.css("a[href]"))
+
+
+def in_teaser_list(node: LexborNode, own_docid: str | None) -> bool:
+    """True when ``node`` sits in one card of a list of cards (3+ alike siblings, each linking to an article).
+
+    A channel page's only prose is often the digest of its first item: the block that holds it is
+    small, and it repeats next to itself, which an article body never does.
+    """
+    judge = _Judge(own_docid)
+    current: LexborNode | None = node
+    for _ in range(TEASER_LIST_DEPTH):
+        if current is None or current.parent is None or current.tag in ("body", "html"):
+            return False
+        if _visible_len(current.text(separator="")) > TEASER_MAX_CHARS:
+            return False
+        shape = (current.tag, (current.attributes.get("class") or "").split()[:1])
+        alike = [
+            s
+            for s in current.parent.iter(include_text=False)
+            if (s.tag, (s.attributes.get("class") or "").split()[:1]) == shape
+        ]
+        linking = sum(
+            1 for s in alike if any(judge.is_article_link(a.attributes.get("href")) for a in s.css("a[href]"))
+        )
+        if linking >= TEASER_LIST_MIN:
+            return True
+        current = current.parent
+    return False
+
+
 def _visible_len(text: str) -> int:
-    return len(text) - sum(text.count(c) for c in " \n\t\r\u3000\xa0")
+    return sum(map(len, text.split()))
 
 
 def _has_block_child(node: LexborNode) -> bool:
@@ -137,9 +183,12 @@ def _remove_widgets(body: LexborNode, body_chars: int) -> None:
     for control in body.css(_WIDGET_SELECTOR):
         box, current = control, control.parent
         while current is not None and current.mem_id != body.mem_id and current.tag not in ("body", "html"):
-            chars = _visible_len(current.text(separator=""))
+            text = current.text(separator="")
+            chars = _visible_len(text)
             if chars > WIDGET_BOX_MAX or chars >= BODY_SHARE_PROTECTED * body_chars:
                 break
+            if _sentences_beside(current, box):
+                break  # the article's own text is next to the box: the box ends here
             box, current = current, current.parent
         ancestors: set[int] = set()
         walker = box.parent
@@ -154,7 +203,7 @@ def _remove_widgets(body: LexborNode, body_chars: int) -> None:
 
 def _prune_containers(body: LexborNode, judge: _Judge, body_chars: int) -> Iterator[LexborNode]:
     """Drop boilerplate containers top-down; yield the remaining lines (blocks without block children)."""
-    stack = list(reversed(list(body.iter(include_text=False))))
+    stack = list(reversed(_without_teaser_items(body, judge)))
     while stack:
         node = stack.pop()
         tag = node.tag
@@ -164,11 +213,41 @@ def _prune_containers(body: LexborNode, judge: _Judge, body_chars: int) -> Itera
             if _is_boilerplate_container(node, judge, body_chars):
                 node.decompose()
                 continue
-            stack.extend(reversed(list(node.iter(include_text=False))))
+            children = _without_teaser_items(node, judge)
+            stack.extend(reversed(children))
         elif tag not in _BLOCKS and _has_block_child(node):
             stack.extend(reversed(list(node.iter(include_text=False))))  # <font>/<span> wrapping blocks
         elif tag in _BLOCKS or _stands_alone(node):
             yield node
+
+
+def _without_teaser_items(node: LexborNode, judge: _Judge) -> list[LexborNode]:
+    """The element children of ``node``, after deleting runs of teaser items (cards of other articles).
+
+    A teaser item is a block child whose first text is a link to another article; two or more of
+    them in a row with the same tag are a list of other articles, whatever their summaries say.
+    """
+    children = [c for c in node.iter(include_text=False) if c.tag is not None and not c.tag.startswith("-")]
+    teaser = [c.tag in _BLOCKS and _has_block_child(c) and _is_teaser(c, judge) for c in children]
+    doomed: set[int] = set()
+    i = 0
+    while i < len(children):
+        j = i
+        while j < len(children) and teaser[j] and children[j].tag == children[i].tag:
+            j += 1
+        if j - i >= 2:
+            doomed.update(range(i, j))
+        i = max(j, i + 1)
+    for k in doomed:
+        children[k].decompose()
+    return [c for k, c in enumerate(children) if k not in doomed]
+
+
+def _is_teaser(node: LexborNode, judge: _Judge) -> bool:
+    first = node.css_first("a")
+    return (
+        first is not None and judge.is_article_link(first.attributes.get("href")) and _starts_with_link(node)
+    )
 
 
 def _stands_alone(node: LexborNode) -> bool:
@@ -185,6 +264,46 @@ def _stands_alone(node: LexborNode) -> bool:
 
 
 def _is_boilerplate_container(node: LexborNode, judge: _Judge, body_chars: int) -> bool:
+    """True when the whole container goes; False to look inside it (its items and lines are judged there)."""
+    first = _first_line_text(node)
+    if first is not None and is_closed_section_heading(first):
+        # Comments, an author bio, a poll: their text is never the article's, prose or not.
+        return _visible_len(node.text(separator="")) < BODY_SHARE_PROTECTED * body_chars
+    if not _looks_like_boilerplate(node, judge, body_chars):
+        return False
+    # A real paragraph wrapped together with a list (a redesign's wrapper) must not go with it.
+    return not _holds_article_prose(node)
+
+
+def _sentences_beside(container: LexborNode, box: LexborNode) -> bool:
+    """True when a paragraph of ``container`` outside ``box`` reads as article sentences."""
+    for para in container.css(_PARAGRAPHS):
+        inside, walker = False, para
+        while walker is not None and walker.mem_id != container.mem_id:
+            if walker.mem_id == box.mem_id:
+                inside = True
+                break
+            walker = walker.parent
+        if not inside and _reads_as_sentences(para.text(separator="")):
+            return True
+    return False
+
+
+def _reads_as_sentences(text: str) -> bool:
+    """True for text with the length and punctuation of article sentences (not labels or counters)."""
+    return _visible_len(text) >= ARTICLE_PROSE_MIN and sum(text.count(c) for c in "，。！？；,;!?") >= 2
+
+
+def _holds_article_prose(node: LexborNode) -> bool:
+    for para in node.css(_PARAGRAPHS):
+        if para.css_first("a") is not None:
+            continue
+        if _reads_as_sentences(para.text(separator="")):
+            return True
+    return False
+
+
+def _looks_like_boilerplate(node: LexborNode, judge: _Judge, body_chars: int) -> bool:
     stats = judge.stats(node)
     if stats.chars == 0:
         # Image-only blocks: promo tiles when every image links to another article.
@@ -251,6 +370,8 @@ def _classify(node: LexborNode, judge: _Judge) -> _Line:
         kind = "prefixed"
     elif stats.links and stats.link_share >= LINK_LINE:
         kind = "link"
+    elif stats.article_links and _starts_with_link(node):
+        kind = "teaser"  # 「<a>headline</a> summary…」: one item of a list of other articles
     elif _is_prose_text(text, stats.link_chars):
         kind = "prose"
     else:
@@ -271,11 +392,17 @@ def _prune_lines(nodes: list[LexborNode], judge: _Judge, root_id: int) -> None:
             doomed.add(i)
         elif line.kind == "heading" and _heads_a_list(lines, i):
             doomed.add(i)
-            doomed.update(_link_run(lines, i + 1))
+            doomed.update(_link_run(lines, i + 1, kinds=("link", "teaser")))
         elif line.kind == "link":
             run = _link_run(lines, i)
             outside = i < first_prose or i > last_prose
-            if len(run) >= 2 or outside or line.stats.article_links:
+            if len(run) >= LINK_RUN_ALL or outside:
+                doomed.update(run)
+            else:  # a short run: only the lines that lead to other articles (a video title link stays)
+                doomed.update(j for j in run if lines[j].stats.article_links or not lines[j].stats.chars)
+        elif line.kind == "teaser":
+            run = _link_run(lines, i, kinds=("link", "teaser"))
+            if len(run) >= 2:
                 doomed.update(run)
         elif line.kind == "empty" and line.stats.article_images:
             doomed.add(i)  # an image that links to another article is a promo tile
@@ -289,22 +416,35 @@ def _signature_after(lines: list[_Line], i: int) -> bool:
     return 0 < len(tail) <= SIGNATURE_MAX_LINES and all(line.kind != "prose" for line in tail)
 
 
+def _starts_with_link(node: LexborNode) -> bool:
+    """True when the first text of ``node`` is inside a link (a headline that opens a teaser)."""
+    for child in node.traverse(include_text=True):
+        if child.tag == "-text" and (child.text_content or "").strip():
+            parent = child.parent
+            while parent is not None and parent.mem_id != node.mem_id:
+                if parent.tag == "a":
+                    return True
+                parent = parent.parent
+            return False
+    return False
+
+
 def _heads_a_list(lines: list[_Line], i: int) -> bool:
     """A list heading is boilerplate unless real prose follows it (then it is a sub-heading)."""
     following = next((line for line in lines[i + 1 :] if line.kind not in ("empty", "chrome")), None)
     return (
         following is None
-        or following.kind in ("link", "heading", "prefixed")
+        or following.kind in ("link", "teaser", "heading", "prefixed")
         or following.stats.article_links > 0
     )
 
 
-def _link_run(lines: list[_Line], start: int) -> list[int]:
+def _link_run(lines: list[_Line], start: int, kinds: tuple[str, ...] = ("link",)) -> list[int]:
     """Indices of the link lines from ``start`` on (empty lines inside the run included)."""
     run: list[int] = []
     for j in range(start, len(lines)):
         kind = lines[j].kind
-        if kind == "link" or (kind == "empty" and lines[j].stats.linked_images):
+        if kind in kinds or (kind == "empty" and lines[j].stats.linked_images):
             run.append(j)
         elif kind == "empty":
             continue
@@ -314,24 +454,29 @@ def _link_run(lines: list[_Line], start: int) -> list[int]:
 
 
 def _remove_lines(nodes: list[LexborNode], root_id: int) -> None:
-    """Delete the lines; then the blocks they leave holding nothing but images (a QR code box).
+    """Delete the lines; then the blocks they leave holding nothing but images (a QR code box) or,
+    when two or more of their lines went, nothing but a short label (an author card's name).
 
     Lines never nest (they have no block children), so deleting them in any order is safe; the
     emptied blocks are found first and deleted outermost-only, so no freed node is touched.
     """
     holders: dict[int, LexborNode] = {}
+    lost: dict[int, int] = {}
     for node in nodes:
         parent = node.parent
         if parent is not None:
             holders[parent.mem_id] = parent
+            lost[parent.mem_id] = lost.get(parent.mem_id, 0) + 1
     for node in nodes:
         node.decompose()
     emptied: dict[int, tuple[LexborNode, set[int]]] = {}
-    for holder in holders.values():
+    for key, holder in holders.items():
         top = None
         current: LexborNode | None = holder
         while current is not None and current.mem_id != root_id and current.tag in _BLOCKS:
-            if _visible_len(current.text(separator="")) or current.css_first("img") is None:
+            text = current.text(separator="")
+            label_left = current is holder and lost[key] >= 2 and _is_short_label(text)
+            if not label_left and (_visible_len(text) or current.css_first("img") is None):
                 break
             top = current
             current = current.parent
@@ -345,3 +490,7 @@ def _remove_lines(nodes: list[LexborNode], root_id: int) -> None:
     for top, ancestors in emptied.values():
         if not ancestors & emptied.keys():
             top.decompose()
+
+
+def _is_short_label(text: str) -> bool:
+    return 0 < _visible_len(text) <= SHORT_LABEL and not any(c in _SENTENCE_MARKS for c in text)

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 
 from ..article import Article
-from ..clean import clean_html
+from ..clean import clean_html, warm_up
 from ..errors import ScraperError
 
 __all__ = [
@@ -88,6 +88,7 @@ def worker_init(crawl_pid: int) -> None:
     # The crawl may have died before prctl took effect (fork), or its forkserver is our parent.
     if os.getppid() == 1 or not _alive(crawl_pid):
         os._exit(1)
+    warm_up()  # trafilatura (the last-resort cleaner) loads now, not on the first odd page
 
 
 def _alive(pid: int) -> bool:

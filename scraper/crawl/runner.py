@@ -46,7 +46,7 @@ from typing import Any
 
 import httpx
 
-from ..clean import clean_html
+from ..clean import clean_html, warm_up
 from ..config import FetchOptions
 from ..errors import FetchError, ScraperError, StateStoreError
 from ..fetch import Fetcher, FetchResult
@@ -198,6 +198,10 @@ async def crawl_async(
     """
     out_path = Path(output)
     opts = options or CrawlOptions()
+    if opts.clean_workers == 0:
+        # Cleaning runs in the event loop: import trafilatura (~1.5 s) before any fetch is in flight,
+        # not on the first page that needs it, which would stall every request for that long.
+        warm_up()
     started = time.monotonic()
     lock = RunLock(out_path)
     lock.acquire()

@@ -12,7 +12,7 @@ BODY = ("div#text", "span.grayb")
 
 
 class PcLegacy2004(Template):
-    name = "pc-legacy"
+    name = "pc-legacy-2004"
     title_selectors = TITLE
     body_selectors = BODY
 

@@ -16,7 +16,7 @@ BODY_PARTS = (".observe_content .entext", ".observe_content #endText")
 
 
 class PcLegacyObserve(Template):
-    name = "pc-legacy"
+    name = "pc-legacy-observe"
     title_selectors = TITLE
     body_selectors = BODY_PARTS
 
