@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["is_chrome_text", "is_closed_section_heading", "is_list_heading", "is_original_title", "is_separator", "split_heading_prefix"]
+__all__ = [
+    "is_chrome_text",
+    "is_closed_section_heading",
+    "is_list_heading",
+    "is_original_title",
+    "is_separator",
+    "split_heading_prefix",
+]
 
 # Characters that decorate a heading: punctuation, brackets, arrows, bullets, dots, dashes, spaces.
 _DECORATION = re.compile(r"[\s\W_]+", re.UNICODE)

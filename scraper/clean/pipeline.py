@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 from ..article import Article, Image
@@ -170,7 +171,7 @@ def _is_link_page(page: Page, own_docid: str | None) -> bool:
     return links_to_other_articles(page, own_docid) >= LIST_PAGE_LINKS
 
 
-def _without_headline(paragraphs: list[str], title: object) -> list[str]:
+def _without_headline(paragraphs: list[str], title: str) -> list[str]:
     """The body without the headline: generic containers and trafilatura often hold the ``<h1>``."""
     return [p for i, p in enumerate(paragraphs) if not (i < 3 and p == title)]
 
@@ -201,7 +202,25 @@ def _looks_deleted(page: Page) -> bool:
     return bool(_DELETED_MARKERS.search(visible[:3000]))
 
 
-def _metadata(page: Page, template: Template) -> dict[str, object]:
+class _Fields(TypedDict):
+    """The metadata of an Article, read before the body is pruned (see :class:`~scraper.article.Article`)."""
+
+    url: str | None
+    canonical_url: str | None
+    docid: str | None
+    title: str
+    published_at: str | None
+    source: str | None
+    source_url: str | None
+    author: str | None
+    editor: str | None
+    location: str | None
+    category: str | None
+    keywords: tuple[str, ...]
+    description: str | None
+
+
+def _metadata(page: Page, template: Template) -> _Fields:
     source, source_url = template.source(page)
     docid = template.docid(page)
     keywords_raw = page.meta.get("keywords") or page.root_attr("data-keys") or ""

@@ -278,8 +278,9 @@ def _is_boilerplate_container(node: LexborNode, judge: _Judge, body_chars: int) 
 def _sentences_beside(container: LexborNode, box: LexborNode) -> bool:
     """True when a paragraph of ``container`` outside ``box`` reads as article sentences."""
     for para in container.css(_PARAGRAPHS):
-        inside, walker = False, para
-        while walker is not None and walker.mem_id != container.mem_id:
+        inside = para.mem_id == box.mem_id
+        walker = para.parent
+        while not inside and walker is not None and walker.mem_id != container.mem_id:
             if walker.mem_id == box.mem_id:
                 inside = True
                 break
