@@ -16,6 +16,7 @@ Images go with the blocks that hold them. A real paragraph with an inline link i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -56,6 +57,8 @@ SHORT_LABEL = 12  # characters: a name or a label left in a card whose other lin
 TEASER_LIST_DEPTH = 6  # levels above the main block searched for a list of cards
 TEASER_MAX_CHARS = 500  # a card is smaller than this; an article body is not
 TEASER_LIST_MIN = 3  # alike siblings that each link to an article make a list
+HEADING_WINDOW = 40  # characters at the top of a container where its heading would be
+_CLOSED_WORDS = re.compile("评论|跟贴|跟帖|留言|作者|投票|话题|标签|打分")
 LINK_RUN_ALL = 3  # a run of this many link lines goes whole, wherever its links lead
 SIGNATURE_MAX_LINES = 4  # a rule (------) then at most this many lines, none prose: a signature
 ARTICLE_PROSE_MIN = 25  # characters of a link-free paragraph with two sentence marks: article text
@@ -106,8 +109,9 @@ class _Judge:
         docid = docid_from_url(href)
         return docid is not None and docid != self.own_docid
 
-    def stats(self, node: LexborNode) -> _Stats:
-        chars = _visible_len(node.text(separator=""))
+    def stats(self, node: LexborNode, text: str | None = None) -> _Stats:
+        """Counts for ``node``; ``text`` is its text when the caller has it already (any separator)."""
+        chars = _visible_len(node.text(separator="") if text is None else text)
         link_chars = links = article_links = linked_images = article_images = 0
         for a in node.css("a"):
             links += 1
@@ -265,7 +269,8 @@ def _stands_alone(node: LexborNode) -> bool:
 
 def _is_boilerplate_container(node: LexborNode, judge: _Judge, body_chars: int) -> bool:
     """True when the whole container goes; False to look inside it (its items and lines are judged there)."""
-    first = _first_line_text(node)
+    opening = node.text(separator="")[:HEADING_WINDOW]
+    first = _first_line_text(node) if _CLOSED_WORDS.search(opening) else None
     if first is not None and is_closed_section_heading(first):
         # Comments, an author bio, a poll: their text is never the article's, prose or not.
         return _visible_len(node.text(separator="")) < BODY_SHARE_PROTECTED * body_chars
@@ -360,7 +365,7 @@ class _Line:
 
 def _classify(node: LexborNode, judge: _Judge) -> _Line:
     text = " ".join(node.text(separator=" ").split())
-    stats = judge.stats(node)
+    stats = judge.stats(node, text)
     if not text:
         kind = "empty"
     elif is_chrome_text(text):
