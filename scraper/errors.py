@@ -15,7 +15,7 @@ machine-readable ``reason`` (used in failure records) and a human message.
     │   ├── RobotsDisallowed   reason: robots | robots_unreachable (robots.txt 5xx / no answer)
     │   └── Blocked            reason: blocked (403 / captcha page)
     ├── DecodeError            reason: decode_error | binary | empty
-    ├── ParseError             reason: not_netease | not_an_article | deleted | no_body | docid_mismatch
+    ├── ParseError             reason: not_netease | not_an_article | deleted | no_body | too_complex | docid_mismatch
     ├── FeedError              reason: bad_feed | empty_feed | not_a_list (discover: a list/feed source)
     ├── ArchiveError           reason: warc_error
     └── StateStoreError        reason: state_error

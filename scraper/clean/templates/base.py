@@ -86,13 +86,15 @@ class Template:
         for value in (in_attribute, page.root_attr("data-id")):
             if value and DOCID.fullmatch(value):
                 return value
-        for value in (page.url, page.attr('link[rel="canonical"]', "href"), page.meta.get("og:url")):
+        # The page's own word first; the address it was fetched or filed under last (a --url or a WARC
+        # target URI may name another article: the record must not contradict its own page).
+        for value in (page.attr('link[rel="canonical"]', "href"), page.meta.get("og:url")):
             if value and (found := docid_from_url(value)):
                 return found
         for anchor in ("docId", "threadId"):
             if m := _search_near(_TIE_DOCID, page.html, anchor):
                 return m.group(1)
-        return None
+        return docid_from_url(page.url) if page.url else None
 
     def canonical_url(self, page: Page) -> str | None:
         return page.attr('link[rel="canonical"]', "href") or page.meta.get("og:url") or None
