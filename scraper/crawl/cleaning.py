@@ -8,8 +8,9 @@ the load and a lone page still goes at once.
 
 The workers die with the crawl: each asks the kernel for SIGKILL when its parent goes
 (``PR_SET_PDEATHSIG``, Linux), so a ``kill -9`` of the crawl leaves no orphan holding the output's
-and the WARC's locks (forked workers share those open files). They ignore SIGINT and SIGTERM: the
-crawl process handles those for the whole run (a Ctrl-C reaches every process of the terminal).
+and the WARC's locks (forked workers share those open files). They ignore SIGINT: the crawl process
+handles it for the whole run (a Ctrl-C reaches every process of the terminal). SIGTERM is left to
+kill them, since that is how the pool stops its workers when one of them has died.
 
 A worker process that dies (SIGKILL, OOM killer, a crash in C code) breaks the whole pool and
 every batch in it. The pool is then replaced and the pages of the broken batches are cleaned
@@ -79,9 +80,12 @@ def clean_pool(workers: int, *, threads_running: bool = False) -> ProcessPoolExe
 
 
 def worker_init(crawl_pid: int) -> None:
-    """In each clean worker: die with the crawl process, leave SIGINT/SIGTERM to it."""
+    """In each clean worker: die with the crawl process, leave Ctrl-C (SIGINT to the group) to it.
+
+    SIGTERM keeps its default: the pool stops its workers with SIGTERM when one of them dies, and a
+    worker that ignored it would be waited for forever (the crawl, or the test run, never exits).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
