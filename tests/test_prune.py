@@ -7,6 +7,8 @@ the ``pc-2021`` template and through the template-free path.
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from scraper.clean import clean_html, clean_with
@@ -135,3 +137,53 @@ def test_a_list_page_is_not_an_article() -> None:
     with pytest.raises(ParseError) as err:
         clean_html(html, url="https://news.163.com/domestic/")
     assert err.value.reason == "not_an_article"
+
+
+# --- found by review: real text that early versions of the rules deleted, and a crash ----------------
+
+SENTENCES_THAT_STAY = (
+    "该企业已获得食品经营许可证，可合法经营。",
+    "版权所有者起诉后，法院判决该网站赔偿损失20万元。",
+    "群众可拨打电话举报。",
+    "市民可扫码登记。",
+    "用户可在客户端查看详情。",
+    "相关话题已有数万条跟帖。",
+    "阅读全文需要耐心，这份报告长达三百页。",
+    "返回首页的路上，他遇到了老朋友。",
+    "第一产业增长3.5%",
+    "声明：本文为作者原创，首发于个人平台，转载请联系作者。",
+)
+
+
+@pytest.mark.parametrize("sentence", SENTENCES_THAT_STAY)
+def test_an_article_sentence_that_mentions_chrome_words_stays(sentence: str) -> None:
+    for text in both(page(f"<p>{sentence}</p>", where="middle")):
+        assert sentence in text.split("\n")
+
+
+def test_paragraphs_opening_with_a_linked_name_stay() -> None:
+    paras = (
+        f'<p><a href="{other(1)}">国家统计局</a>今天发布数据显示，一季度国内生产总值同比增长5.3%，开局良好。</p>'
+        f'<p><a href="{other(2)}">国家发改委</a>表示，将继续加大宏观政策调节力度，巩固经济回升向好态势。</p>'
+    )
+    for text in both(page(paras, where="middle")):
+        assert "国家统计局今天发布数据显示，一季度国内生产总值同比增长5.3%，开局良好。" in text
+
+
+def test_prose_inside_noscript_is_no_crash() -> None:
+    sentence = (
+        "记者从国家统计局获悉，今年一季度国内生产总值同比增长5.3%，经济运行开局良好，主要指标好于预期。"
+    )
+    from scraper.errors import ParseError
+
+    # No article outside the noscript: a ParseError is a fine answer, StopIteration was not.
+    with contextlib.suppress(ParseError):
+        clean_html(f"<html><body>网易<noscript><p>{sentence}</p></noscript></body></html>")
+
+
+def test_a_long_run_of_link_lines_goes_whole() -> None:
+    """3,000 link lines inside a known body (each run is walked once: this took seconds when it was not)."""
+    run = "".join(f'<p><a href="{other(i % 90)}">第{i}条推荐的新闻标题文字很长</a></p>' for i in range(3000))
+    text = clean_html(page(run, where="middle"), url=f"https://www.163.com/dy/article/{OWN}.html").text
+    assert "推荐的新闻标题" not in text
+    assert_real_kept([text])

@@ -71,8 +71,10 @@ def find_main_content(page: Page) -> MainContent | None:
         marks = sum(text.count(c) for c in _PUNCTUATION)
         # Labels, counters and headlines have no sentence punctuation: they barely count.
         score = 1.0 + marks + min(length / 50.0, 4.0) if marks else NO_PUNCTUATION_SCORE
+        if container.tag in _SKIP_TAGS:
+            continue
         _add(scores, nodes, container, score)
-        if container.parent is not None:
+        if container.parent is not None and container.parent.tag not in _SKIP_TAGS:
             _add(scores, nodes, container.parent, score / 2)
     if not scores:
         return None
@@ -131,7 +133,9 @@ def _with_siblings(
     if parent is None:
         return [best]
     siblings = [s for s in parent.iter(include_text=False) if s.tag not in _SKIP_TAGS]
-    index = next(i for i, s in enumerate(siblings) if s.mem_id == best.mem_id)
+    index = next((i for i, s in enumerate(siblings) if s.mem_id == best.mem_id), None)
+    if index is None:
+        return [best]
     neighbours = {
         n.mem_id
         for n in (_next_with_text(siblings[index + 1 :]), _next_with_text(siblings[:index][::-1]))

@@ -38,7 +38,8 @@ _MORE_TAIL = re.compile(r"(?:更多|查看更多|MORE|more)$")
 # One line that is NetEase chrome wherever it appears: (pattern, longest line it may be).
 _CHROME: tuple[tuple[re.Pattern[str], int], ...] = (
     # 网易号 disclaimers, reworded: 特别声明 / 声明 / 免责声明 ... 网易 / 自媒体 / 仅代表 / 不代表
-    (re.compile(r"^[【\[（(<「]?(?:特别|重要|免责|版权)?声明[】\]）)>」]?.{0,400}?(?:自媒体|网易号|平台|信息存储|上传|仅代表(?:该)?作者|版权归|侵权)"), 800),
+    (re.compile(r"^[【\[（(<「]?(?:特别|重要|免责|版权)声明[】\]）)>」]?.{0,400}?(?:自媒体|网易|平台|信息存储|上传|仅代表|不代表|观点|版权|侵权)"), 800),
+    (re.compile(r"^[【\[（(<「]?声明[】\]）)>」]?[:：].{0,400}?(?:自媒体|网易号|信息存储|仅提供信息|用户上传|作者上传)"), 800),
     (re.compile(r"^(?:本文|此文|该文|以上内容|以上文章)(?:为|系|来自|由|来源于)?.{0,20}(?:网易号|自媒体|作者上传|用户上传)"), 400),
     (re.compile(r"^(?:[Nn]otice|NOTICE|[Dd]isclaimer)[:：]?.{0,400}(?:NetEase|Netease|netease|contentabove|socialmedia|informationstorage|uploaded)"), 800),
     (re.compile(r"已入驻\d+年|入驻网易号"), 60),
@@ -48,23 +49,23 @@ _CHROME: tuple[tuple[re.Pattern[str], int], ...] = (
     # paywalls and expanders
     (re.compile(r"剩余\s*\d+\s*(?:%|字|％)|继续阅读|阅读全文|展开全文|全文阅读|免费阅读"), 50),
     # site footers: licences, nav rows of 4+ short items separated by |
-    (re.compile(r"许可证|本站所刊载|本网站所刊载|未经(?:授权|许可)不得转载|AboutNetEase|公司简介|隐私政策|网站地图|意见反馈"), 150),
+    (re.compile(r"本站所刊载|本网站所刊载|AboutNetEase|许可证编号|信息服务许可证"), 150),
+    (re.compile(r"^[^，。]*(?:公司简介|隐私政策|网站地图|联系我们)[^，。]*$"), 60),
     (re.compile(r"^[^|｜]{1,12}(?:[|｜][^|｜]{1,12}){3,}$"), 100),
     # ad labels closing a line: "...今日开服第22区 AD", "... 广告 ×"
-    (re.compile(r"(?:广告|推广|赞助|AD)[×xX]?$"), 60),
+    (re.compile(r"(?:广告|推广|赞助)[×xX]$|AD[×xX]?$"), 60),  # see also _AD_LABEL_AFTER_SPACE
     # likes, reads and font-size controls
     (re.compile(r"^\W*\d+[万wk]?人?(?:已赞|点赞|赞过|喜欢|收藏|阅读|浏览|在看)\W*$|^\W*(?:阅读|浏览|播放|点赞)\W*[\d.]+[万wk]?\W*$|^字号"), 30),
     # republication notices, WeChat-style promos, ratings, hashtag rows, feedback links, sponsor labels
-    (re.compile(r"^[【\[（(<「]?声明[】\]）)>」]?[:：]?.{0,200}(?:转载|侵犯|权益|传递更多信息|联系我们|删除)"), 300),
+    (re.compile(r"^[【\[（(<「]?(?:特别|免责)?声明[】\]）)>」]?[:：].{0,200}(?:传递更多信息|侵犯了?您|及时(?:更正|删除)|联系我们删除)"), 300),
     (re.compile(r"关注.{0,3}公众号|公众号[:：]|微信搜索|微信号[:：]|点.?在看|点个?赞|分享给更多人|星标"), 60),
     (re.compile(r"打分|评分[:：]|★★|☆|\d+人评价"), 40),
     (re.compile(r"^(?:#[^#]{1,30}#)+$"), 200),
     (re.compile(r"举报|意见反馈|投诉"), 24),
-    (re.compile(r"赞助内容|推广内容|广告\W*赞助|^广告\W|\W广告$"), 60),
+    (re.compile(r"赞助内容|推广内容|广告\W*赞助|^广告[|·:：]"), 60),
     (re.compile(r"^(?:作者简介|关于作者|作者介绍|编者按简介)[:：]"), 300),
     (re.compile(r"^(?:投票|网友投票|互动话题)[:：]"), 80),
     (re.compile(r"推广[·|｜]|[·|｜]推广"), 40),
-    (re.compile(r"^\w{1,12}[（(]?\d{1,3}(?:\.\d)?[%％][)）]?$"), 20),  # a poll option with its share
     (re.compile(r"[（(]ID[:：]"), 60),
     (re.compile(r"^[-—_=*~─━\s]{2,}(?:END|End|end|完|全文完)[-—_=*~─━\s]{2,}$"), 20),
     # app / QR prompts
@@ -84,7 +85,7 @@ _CHROME: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"(?:\d+\s*(?:篇文章|人关注|粉丝|关注度|文章数|获赞)){2,}"), 80),
     (re.compile(r"(?:跟贴|跟帖|评论)\s*[:：]?\s*\d+|\d+\s*(?:跟贴|跟帖|人参与|参与)"), 40),
     # footers: copyright, licences, report hotlines
-    (re.compile(r"(?:[Cc]opyright|COPYRIGHT|©)(?:19|20)\d\d|版权所有|[Aa]ll[Rr]ights[Rr]eserved|ICP[备证]|增值电信|不良信息举报|举报电话|B2-\d{6,}"), 200),
+    (re.compile(r"(?:[Cc]opyright|COPYRIGHT|©)(?:19|20)\d\d|网易公司版权所有|[Aa]ll[Rr]ights[Rr]eserved|ICP[备证]\d|增值电信业务|不良信息举报|B2-\d{6,}"), 200),
     # ad labels
     (re.compile(r"^(?:广告|推广|赞助|AD|Ad)(?:$|[\s:：|])"), 40),
     # a date-time line with labels only (the time/source line of the header, a forum post line)
@@ -106,8 +107,7 @@ _ORIGINAL_TITLE = re.compile(r"^[（(]\s*原标题\s*[:：]")
 
 # Headings of sections that are never article text, whatever follows them: comments, author bios, polls.
 _CLOSED_SECTION = re.compile(
-    r"^(?:(?:热门|精彩|网友|最新|全部|相关)?(?:评论|跟贴|跟帖|留言)|作者简介|关于作者|作者介绍|投票|网友投票|互动话题|"
-    r"相关标签|标签|文章标签|为本文打分)$"
+    r"^(?:(?:热门|精彩|网友|最新|全部)(?:评论|跟贴|跟帖|留言)|作者简介|关于作者|作者介绍|网友投票|为本文打分|相关标签|文章标签)$"
 )
 
 
@@ -161,6 +161,9 @@ _SHARE_WORDS = re.compile(
     r"收藏|举报|分享给朋友|分享|转发|点赞|评论|打赏|手机看|扫一扫"
 )
 _SHARE_LINE_MAX = 60
+# An ad's label set apart at the end of its line: "…今日开服第22区 广告", "… · 推广 ×" (not "…做广告").
+_AD_LABEL_AFTER_SPACE = re.compile(r"[\s·|｜](?:广告|推广|赞助|AD|Ad)\s*[×xX]?\s*$")
+_AD_LINE_MAX = 60
 
 
 def _cumulative(
@@ -185,6 +188,15 @@ def _cumulative(
 
 
 _CHROME_AT_START = _cumulative(_CHROME, anchored=True)
+# The patterns that may match a line ending in 。: disclaimers, notices, the 网易号 line, comment rules.
+_SENTENCE_CHROME = re.compile(
+    "|".join(
+        f"(?:{p.pattern.removeprefix('^')})"
+        for p, _ in _CHROME
+        if p.pattern.startswith(("^[【", "^(?:本文", "^(?:[Nn]otice", "^(?:作者简介"))
+    )
+    + r"|.{0,10}网友评论.{0,10}(?:仅代表|不代表)|.{0,20}(?:文明上网|理性发言)"
+)
 _CHROME_ANYWHERE = _cumulative(_CHROME, anchored=False)
 _CHROME_MAX = max(_CHROME_AT_START[-1][0], _CHROME_ANYWHERE[-1][0])
 
@@ -198,6 +210,8 @@ def is_chrome_text(text: str) -> bool:
     compact = "".join(text.split())
     if not compact or len(compact) > _CHROME_MAX:
         return False
+    if len(compact) <= _AD_LINE_MAX and _AD_LABEL_AFTER_SPACE.search(text):
+        return True
     return _is_chrome_compact(compact)
 
 
@@ -209,6 +223,9 @@ def _is_chrome_compact(compact: str) -> bool:
         return False  # headings are judged with what follows them (prune.py)
     if len(compact) <= _SHARE_LINE_MAX and _is_share_bar(compact):
         return True
+    if compact.endswith("。"):
+        # A finished sentence is article text unless it is a disclaimer or a notice (they end in 。 too).
+        return _SENTENCE_CHROME.match(compact) is not None
     at_start = _group_for(_CHROME_AT_START, len(compact))
     if at_start is not None and at_start.match(compact):
         return True

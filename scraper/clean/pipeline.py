@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import TypedDict
 from urllib.parse import urlsplit
 
+from selectolax.lexbor import LexborNode
+
 from ..article import Article, Image
 from ..encoding import decode_html
 from ..errors import DecodeError, ParseError, URLRejected
@@ -75,10 +77,11 @@ def clean_with(
         if article is not None:
             return article
         page = Page(text, url)  # the template pruned this tree; start the generic path afresh
+        link_page = _is_link_page(page, docid_of(page))  # before the generic path prunes the tree
         try:
             return _clean_unknown_layout(page)
         except ParseError as exc:
-            if exc.reason != "not_an_article" or _is_link_page(page, docid_of(page)):
+            if exc.reason != "not_an_article" or link_page:
                 raise
             # An article frame with an empty body: the page is an article, its text is missing.
             raise ParseError(
@@ -90,7 +93,7 @@ def clean_with(
 def _clean_with_template(page: Page, template: Template) -> Article | None:
     """The template's reading of the page; None when its body holds no text (then the generic path runs)."""
     fields = _metadata(page, template)  # before the body is pruned: some metadata lives inside it
-    nodes = template.body_nodes(page)
+    nodes = _outermost(template.body_nodes(page))
     for node in nodes:
         template.prune(node)
     prune_structure(nodes, fields["docid"])
@@ -153,6 +156,19 @@ def _clean_unknown_layout(page: Page) -> Article:
 
 def docid_of(page: Page) -> str | None:
     return _GENERIC.docid(page)
+
+
+def _outermost(nodes: list[LexborNode]) -> list[LexborNode]:
+    """The body nodes without those inside another one (read twice, and pruned after their container went)."""
+    ids = {n.mem_id for n in nodes}
+    out = []
+    for node in nodes:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in ids:
+            parent = parent.parent
+        if parent is None:
+            out.append(node)
+    return out
 
 
 def _at_a_list_address(url: str | None) -> bool:

@@ -54,6 +54,7 @@ BODY_SHARE_PROTECTED = 0.4  # a container with this share of the body's text is 
 WIDGET_BOX_MAX = 200  # characters: a poll or an author card is smaller, an article section is not
 _WIDGET_SELECTOR = "input, select, textarea, button, label, a[href^='javascript'], a[href^='JavaScript']"
 SHORT_LABEL = 12  # characters: a name or a label left in a card whose other lines were chrome
+TEASER_HEADLINE_MIN = 8  # characters of the opening link of a teaser (a headline, not a name)
 TEASER_LIST_DEPTH = 6  # levels above the main block searched for a list of cards
 TEASER_MAX_CHARS = 500  # a card is smaller than this; an article body is not
 TEASER_LIST_MIN = 3  # alike siblings that each link to an article make a list
@@ -392,7 +393,10 @@ def _prune_lines(nodes: list[LexborNode], judge: _Judge, root_id: int) -> None:
     first_prose, last_prose = (prose[0], prose[-1]) if prose else (len(lines), -1)
     doomed: set[int] = set()
     for i, line in enumerate(lines):
-        if line.kind == "chrome" and is_separator(line.text) and _signature_after(lines, i):
+        if i in doomed and line.kind in ("link", "teaser"):
+            continue  # already inside a run found from an earlier line (runs are not walked twice)
+        near_end = len(lines) - i - 1 <= SIGNATURE_MAX_LINES
+        if line.kind == "chrome" and near_end and is_separator(line.text) and _signature_after(lines, i):
             doomed.update(range(i, len(lines)))
         if line.kind in ("chrome", "prefixed"):
             doomed.add(i)
@@ -423,13 +427,13 @@ def _signature_after(lines: list[_Line], i: int) -> bool:
 
 
 def _starts_with_link(node: LexborNode) -> bool:
-    """True when the first text of ``node`` is inside a link (a headline that opens a teaser)."""
+    """True when ``node`` opens with a headline-long link (a teaser), not a linked name (「<a>国家统计局</a>发布…」)."""
     for child in node.traverse(include_text=True):
         if child.tag == "-text" and (child.text_content or "").strip():
             parent = child.parent
             while parent is not None and parent.mem_id != node.mem_id:
                 if parent.tag == "a":
-                    return True
+                    return _visible_len(parent.text(separator="")) >= TEASER_HEADLINE_MIN
                 parent = parent.parent
             return False
     return False
