@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from typing import TypedDict
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborNode
-
 from ..article import Article, Image
 from ..encoding import decode_html
 from ..errors import DecodeError, ParseError, URLRejected
@@ -19,7 +17,7 @@ from .complexity import check_complexity
 from .content import find_main_content
 from .fallback import fallback_paragraphs, remove_chrome
 from .page import Page
-from .prune import in_teaser_list, links_to_other_articles, prune_structure
+from .prune import in_teaser_list, links_to_other_articles, outermost, prune_structure
 from .templates import TEMPLATES, Template
 from .templates.generic import Generic
 
@@ -77,7 +75,7 @@ def clean_with(
         if article is not None:
             return article
         page = Page(text, url)  # the template pruned this tree; start the generic path afresh
-        link_page = _is_link_page(page, docid_of(page))  # before the generic path prunes the tree
+        link_page = _is_link_page(page, _docid_of(page))  # before the generic path prunes the tree
         try:
             return _clean_unknown_layout(page)
         except ParseError as exc:
@@ -93,7 +91,7 @@ def clean_with(
 def _clean_with_template(page: Page, template: Template) -> Article | None:
     """The template's reading of the page; None when its body holds no text (then the generic path runs)."""
     fields = _metadata(page, template)  # before the body is pruned: some metadata lives inside it
-    nodes = _outermost(template.body_nodes(page))
+    nodes = outermost(template.body_nodes(page))
     for node in nodes:
         template.prune(node)
     prune_structure(nodes, fields["docid"])
@@ -154,21 +152,8 @@ def _clean_unknown_layout(page: Page) -> Article:
     return Article(template="fallback", text="\n".join(paragraphs), images=images, **fields)
 
 
-def docid_of(page: Page) -> str | None:
+def _docid_of(page: Page) -> str | None:
     return _GENERIC.docid(page)
-
-
-def _outermost(nodes: list[LexborNode]) -> list[LexborNode]:
-    """The body nodes without those inside another one (read twice, and pruned after their container went)."""
-    ids = {n.mem_id for n in nodes}
-    out = []
-    for node in nodes:
-        parent = node.parent
-        while parent is not None and parent.mem_id not in ids:
-            parent = parent.parent
-        if parent is None:
-            out.append(node)
-    return out
 
 
 def _at_a_list_address(url: str | None) -> bool:

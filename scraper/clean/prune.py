@@ -33,7 +33,7 @@ from .labels import (
 )
 from .page import Page
 
-__all__ = ["in_teaser_list", "links_to_other_articles", "prune_structure"]
+__all__ = ["in_teaser_list", "links_to_other_articles", "outermost", "prune_structure"]
 
 # Elements that start a new block of text. Anything else (span, a, strong, font ...) is inline.
 _BLOCKS = frozenset(
@@ -160,6 +160,19 @@ def in_teaser_list(node: LexborNode, own_docid: str | None) -> bool:
     return False
 
 
+def outermost(nodes: list[LexborNode]) -> list[LexborNode]:
+    """``nodes`` without those inside another of them: what to delete (or read) once, no freed node touched."""
+    ids = {n.mem_id for n in nodes}
+    out = []
+    for node in nodes:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in ids:
+            parent = parent.parent
+        if parent is None:
+            out.append(node)
+    return out
+
+
 def _visible_len(text: str) -> int:
     return sum(map(len, text.split()))
 
@@ -184,7 +197,7 @@ def _remove_widgets(body: LexborNode, body_chars: int) -> None:
     From each control, the box grows to the largest ancestor that is still small (a card, a poll),
     so the question, the counts and the button go together while the article around them stays.
     """
-    boxes: dict[int, tuple[LexborNode, set[int]]] = {}
+    boxes: dict[int, LexborNode] = {}
     for control in body.css(_WIDGET_SELECTOR):
         box, current = control, control.parent
         while current is not None and current.mem_id != body.mem_id and current.tag not in ("body", "html"):
@@ -195,15 +208,9 @@ def _remove_widgets(body: LexborNode, body_chars: int) -> None:
             if _sentences_beside(current, box):
                 break  # the article's own text is next to the box: the box ends here
             box, current = current, current.parent
-        ancestors: set[int] = set()
-        walker = box.parent
-        while walker is not None:
-            ancestors.add(walker.mem_id)
-            walker = walker.parent
-        boxes[box.mem_id] = (box, ancestors)
-    for box, ancestors in boxes.values():
-        if not ancestors & boxes.keys():
-            box.decompose()
+        boxes[box.mem_id] = box
+    for box in outermost(list(boxes.values())):
+        box.decompose()
 
 
 def _prune_containers(body: LexborNode, judge: _Judge, body_chars: int) -> Iterator[LexborNode]:
@@ -479,7 +486,7 @@ def _remove_lines(nodes: list[LexborNode], root_id: int) -> None:
             lost[parent.mem_id] = lost.get(parent.mem_id, 0) + 1
     for node in nodes:
         node.decompose()
-    emptied: dict[int, tuple[LexborNode, set[int]]] = {}
+    emptied: dict[int, LexborNode] = {}
     for key, holder in holders.items():
         top = None
         current: LexborNode | None = holder
@@ -491,15 +498,9 @@ def _remove_lines(nodes: list[LexborNode], root_id: int) -> None:
             top = current
             current = current.parent
         if top is not None:
-            ancestors: set[int] = set()
-            walker = top.parent
-            while walker is not None:
-                ancestors.add(walker.mem_id)
-                walker = walker.parent
-            emptied[top.mem_id] = (top, ancestors)
-    for top, ancestors in emptied.values():
-        if not ancestors & emptied.keys():
-            top.decompose()
+            emptied[top.mem_id] = top
+    for top in outermost(list(emptied.values())):
+        top.decompose()
 
 
 def _is_short_label(text: str) -> bool:

@@ -23,22 +23,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..archive.warc_write import WarcWriter
-from ..config import (
-    DEFAULT_CONCURRENCY,
-    DEFAULT_DELAY,
-    DEFAULT_PER_HOST,
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT,
-    FetchOptions,
-)
 from ..crawl.cleaning import WorkersFailed
 from ..crawl.output import failures_path, is_crawl_output, state_path
 from ..crawl.runner import CrawlOptions, CrawlProgress, CrawlStart, CrawlSummary, PageSink, crawl_async
 from ..crawl.schedule import UrlSource, count_lines
 from ..errors import ArchiveError, FetchError, StateStoreError
 from ..fetch.hosts import mask_passwords
-from .argtypes import host_port, user_agent
+from .fetch_args import add_fetch_arguments, fetch_options, fetch_problem
 from .safety import CRAWL_FAILURE_KEYS, clash_with_each_other, failure_log_problem
 
 NAME = "crawl"
@@ -52,34 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the ``crawl`` options."""
     parser.add_argument("urls", metavar="URLS", help="file with one URL per line, or - for stdin")
     parser.add_argument("-o", "--output", required=True, type=Path, help="JSONL file to append articles to")
-    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="requests in flight")
-    parser.add_argument("--per-host", type=int, default=DEFAULT_PER_HOST, help="requests in flight per host")
-    parser.add_argument(
-        "--delay", type=float, default=DEFAULT_DELAY, help="seconds between requests to one host (jittered)"
-    )
-    parser.add_argument("--retries", type=int, default=DEFAULT_RETRIES, help="retries after the first try")
-    parser.add_argument(
-        "--timeout", type=float, default=DEFAULT_TIMEOUT, help="connect/read timeout, seconds"
-    )
-    parser.add_argument("--user-agent", type=user_agent, default=DEFAULT_USER_AGENT, help="User-Agent header")
-    parser.add_argument("--proxy", default=None, help="proxy URL (http://, https://, socks5://)")
-    parser.add_argument(
-        "--transport",
-        choices=("auto", "httpx", "aiohttp"),
-        default="auto",
-        help="HTTP client under the fetcher: aiohttp (HTTP/1.1, http(s) proxies only, ~30%% less CPU a page; "
-        "needs the [fast] extra), httpx (HTTP/2 with the [http2] extra, socks proxies), "
-        "auto (default): aiohttp when installed and no proxy is set",
-    )
-    parser.add_argument("--ignore-robots", action="store_true", help="do not obey robots.txt")
-    parser.add_argument(
-        "--allow-host",
-        action="append",
-        type=host_port,
-        default=[],
-        metavar="HOST[:PORT]",
-        help="also crawl this host (a mirror or a test server) for URLs with a NetEase article path; repeatable",
-    )
+    add_fetch_arguments(parser)
     parser.add_argument("--retry-failed", action="store_true", help="fetch the URLs that failed before again")
     parser.add_argument(
         "--clean-workers", type=int, default=0, help="processes for cleaning pages (0: in the crawl process)"
@@ -104,18 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"netease-scraper crawl: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    fetch = FetchOptions(
-        concurrency=args.concurrency,
-        per_host=args.per_host,
-        delay=args.delay,
-        retries=args.retries,
-        timeout=args.timeout,
-        user_agent=args.user_agent,
-        proxy=args.proxy,
-        ignore_robots=args.ignore_robots,
-        allow_hosts=tuple(args.allow_host),
-        transport=args.transport,
-    )
+    fetch = fetch_options(args)
     options = CrawlOptions(
         fetch=fetch, retry_failed=args.retry_failed, state_path=args.state, clean_workers=args.clean_workers
     )
@@ -216,10 +169,10 @@ def _check(args: argparse.Namespace) -> str | None:
     """A usage problem, or None."""
     if args.urls != "-" and (not os.path.exists(args.urls) or os.path.isdir(args.urls)):
         return f"no such URL list: {args.urls}"
-    if args.concurrency < 1 or args.per_host < 1:
-        return "--concurrency and --per-host must be at least 1"
-    if args.delay < 0 or args.retries < 0 or args.timeout <= 0 or args.clean_workers < 0:
-        return "--delay, --retries and --clean-workers must be >= 0, --timeout > 0"
+    if problem := fetch_problem(args):
+        return problem
+    if args.clean_workers < 0:
+        return "--clean-workers must be >= 0"
     if str(args.output) == "-":
         return "-o needs a file: the output is appended to and resumed, it cannot be stdout"
     if args.output.is_dir():

@@ -20,20 +20,12 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from ..config import (
-    DEFAULT_CONCURRENCY,
-    DEFAULT_DELAY,
-    DEFAULT_PER_HOST,
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT,
-    FetchOptions,
-)
 from ..discover import DiscoverOptions, DiscoveryResult, discover
 from ..discover.model import parse_since
 from ..discover.runner import DEFAULT_MAX_PAGES, is_url
 from ..errors import FetchError
-from .argtypes import host_port, positive_int, user_agent
+from .argtypes import positive_int
+from .fetch_args import add_fetch_arguments, fetch_options, fetch_problem
 from .safety import same_file
 
 NAME = "discover"
@@ -66,31 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-pages", type=positive_int, default=DEFAULT_MAX_PAGES, help="pages followed per source at most"
     )
     group = parser.add_argument_group("fetching (as in crawl)")
-    group.add_argument(
-        "--concurrency", type=positive_int, default=DEFAULT_CONCURRENCY, help="requests in flight"
-    )
-    group.add_argument(
-        "--per-host", type=positive_int, default=DEFAULT_PER_HOST, help="requests in flight per host"
-    )
-    group.add_argument(
-        "--delay", type=float, default=DEFAULT_DELAY, help="seconds between requests to one host"
-    )
-    group.add_argument("--retries", type=int, default=DEFAULT_RETRIES, help="retries after the first try")
-    group.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="connect/read timeout, seconds")
-    group.add_argument("--user-agent", type=user_agent, default=DEFAULT_USER_AGENT, help="User-Agent header")
-    group.add_argument("--proxy", default=None, help="proxy URL (http://, https://, socks5://)")
-    group.add_argument(
-        "--transport", choices=("auto", "httpx", "aiohttp"), default="auto", help="HTTP client"
-    )
-    group.add_argument("--ignore-robots", action="store_true", help="do not obey robots.txt")
-    group.add_argument(
-        "--allow-host",
-        action="append",
-        type=host_port,
-        default=[],
-        metavar="HOST[:PORT]",
-        help="also fetch from this host (a mirror or a test server) and accept its article paths; repeatable",
-    )
+    add_fetch_arguments(group)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,18 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"netease-scraper discover: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    fetch = FetchOptions(
-        concurrency=args.concurrency,
-        per_host=args.per_host,
-        delay=args.delay,
-        retries=args.retries,
-        timeout=args.timeout,
-        user_agent=args.user_agent,
-        proxy=args.proxy,
-        ignore_robots=args.ignore_robots,
-        allow_hosts=tuple(args.allow_host),
-        transport=args.transport,
-    )
+    fetch = fetch_options(args)
     options = DiscoverOptions(fetch=fetch, max_pages=args.max_pages)
     try:
         result = discover(args.sources, since=args.since, limit=args.limit, options=options)
@@ -139,8 +96,8 @@ def _check(args: argparse.Namespace) -> str | None:
     missing = [s for s in files if not os.path.isfile(s)]
     if missing:
         return f"no such file (a SOURCE is an http(s) URL or a saved file): {', '.join(missing)}"
-    if args.delay < 0 or args.retries < 0 or args.timeout <= 0:
-        return "--delay and --retries must be >= 0, --timeout > 0"
+    if problem := fetch_problem(args):
+        return problem
     out = args.output
     if out is None or str(out) == "-":
         args.output = None
