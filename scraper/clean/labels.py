@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .firstchars import with_first_char_prefilter
+
 __all__ = [
     "is_chrome_text",
     "is_closed_section_heading",
@@ -182,9 +184,13 @@ def _cumulative(
 
     chosen = [(p, lim) for p, lim in patterns if p.pattern.startswith("^") == anchored]
     limits = sorted({limit for _, limit in chosen})
-    return tuple(
-        (limit, re.compile("|".join(source(p) for p, lim in chosen if lim >= limit))) for limit in limits
-    )
+    groups = []
+    for limit in limits:
+        alternation = "|".join(source(p) for p, lim in chosen if lim >= limit)
+        groups.append(
+            (limit, re.compile(alternation if anchored else with_first_char_prefilter(alternation)))
+        )
+    return tuple(groups)
 
 
 _CHROME_AT_START = _cumulative(_CHROME, anchored=True)

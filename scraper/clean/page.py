@@ -84,6 +84,11 @@ class Page:
         return out
 
     @cached_property
+    def canonical_link(self) -> str | None:
+        """``href`` of ``<link rel="canonical">`` (read by the docid and the canonical URL alike)."""
+        return self.attr('link[rel="canonical"]', "href")
+
+    @cached_property
     def title_tag(self) -> str | None:
         """Text of ``<title>``."""
         node = self.tree.css_first("title")

@@ -110,20 +110,49 @@ class _Judge:
         docid = docid_from_url(href)
         return docid is not None and docid != self.own_docid
 
-    def stats(self, node: LexborNode, text: str | None = None) -> _Stats:
-        """Counts for ``node``; ``text`` is its text when the caller has it already (any separator)."""
+    def stats(self, node: LexborNode, text: str | None = None, *, line: bool = False) -> _Stats:
+        """Counts for ``node``; ``text`` is its text when the caller has it already (any separator).
+
+        ``line`` is for a node without block children: walking its few nodes costs less than two
+        CSS queries, which cost less than walking a large container node by node.
+        """
         chars = _visible_len(node.text(separator="") if text is None else text)
-        link_chars = links = article_links = linked_images = article_images = 0
-        for a in node.css("a"):
-            links += 1
-            link_chars += _visible_len(a.text(separator=""))
-            is_article = self.is_article_link(a.attributes.get("href"))
-            article_links += is_article
-            if a.css_first("img") is not None:
-                linked_images += 1
-                article_images += is_article
-        images = len(node.css("img"))
-        return _Stats(chars, link_chars, links, article_links, images, linked_images, article_images)
+        if line:
+            nodes = [n for n in node.traverse(include_text=False) if n.tag in ("a", "img")]
+            anchors = [n for n in nodes if n.tag == "a"]
+            images = [n for n in nodes if n.tag == "img"]
+        else:
+            anchors, images = node.css("a"), node.css("img")
+        link_chars = article_links = 0
+        article_anchors: set[int] = set()
+        for anchor in anchors:
+            link_chars += _visible_len(anchor.text(separator=""))
+            if self.is_article_link(anchor.attributes.get("href")):
+                article_links += 1
+                article_anchors.add(anchor.mem_id)
+        root = node.mem_id
+        linked = {a for a in (_enclosing_anchor(img, root) for img in images) if a is not None}
+        return _Stats(
+            chars,
+            link_chars,
+            len(anchors),
+            article_links,
+            len(images),
+            len(linked),
+            len(linked & article_anchors),
+        )
+
+
+def _enclosing_anchor(node: LexborNode, root: int) -> int | None:
+    """``mem_id`` of the nearest ``<a>`` holding ``node`` (``root`` included, not above it)."""
+    current: LexborNode | None = node.parent
+    while current is not None:
+        if current.tag == "a":
+            return current.mem_id
+        if current.mem_id == root:
+            return None
+        current = current.parent
+    return None
 
 
 def links_to_other_articles(page: Page, own_docid: str | None) -> int:
@@ -277,13 +306,14 @@ def _stands_alone(node: LexborNode) -> bool:
 
 def _is_boilerplate_container(node: LexborNode, judge: _Judge, body_chars: int) -> bool:
     """True when the whole container goes; False to look inside it (its items and lines are judged there)."""
-    opening = node.text(separator="")[:HEADING_WINDOW]
-    first = _first_line_text(node) if _CLOSED_WORDS.search(opening) else None
+    text = node.text(separator="")
+    protected = _visible_len(text) >= BODY_SHARE_PROTECTED * body_chars
+    first = _first_line_text(node) if _CLOSED_WORDS.search(text[:HEADING_WINDOW]) else None
     if first is not None and is_closed_section_heading(first):
         # Comments, an author bio, a poll: their text is never the article's, prose or not.
-        return _visible_len(node.text(separator="")) < BODY_SHARE_PROTECTED * body_chars
-    if not _looks_like_boilerplate(node, judge, body_chars):
-        return False
+        return not protected
+    if protected or not _looks_like_boilerplate(node, judge, body_chars, text):
+        return False  # much of the body's text is in it: it is only pruned inside
     # A real paragraph wrapped together with a list (a redesign's wrapper) must not go with it.
     return not _holds_article_prose(node)
 
@@ -317,8 +347,8 @@ def _holds_article_prose(node: LexborNode) -> bool:
     return False
 
 
-def _looks_like_boilerplate(node: LexborNode, judge: _Judge, body_chars: int) -> bool:
-    stats = judge.stats(node)
+def _looks_like_boilerplate(node: LexborNode, judge: _Judge, body_chars: int, text: str) -> bool:
+    stats = judge.stats(node, text)
     if stats.chars == 0:
         # Image-only blocks: promo tiles when every image links to another article.
         return stats.images > 0 and stats.article_images == stats.images
@@ -360,7 +390,7 @@ def _prose_lines(node: LexborNode) -> int:
 
 
 def _is_prose_text(text: str, link_chars: int) -> bool:
-    return _visible_len(text) - link_chars >= PROSE_MIN and any(c in _SENTENCE_MARKS for c in text)
+    return _visible_len(text) - link_chars >= PROSE_MIN and not _SENTENCE_MARKS.isdisjoint(text)
 
 
 @dataclass(slots=True)
@@ -373,7 +403,7 @@ class _Line:
 
 def _classify(node: LexborNode, judge: _Judge) -> _Line:
     text = " ".join(node.text(separator=" ").split())
-    stats = judge.stats(node, text)
+    stats = judge.stats(node, text, line=True)
     if not text:
         kind = "empty"
     elif is_chrome_text(text):
@@ -504,4 +534,4 @@ def _remove_lines(nodes: list[LexborNode], root_id: int) -> None:
 
 
 def _is_short_label(text: str) -> bool:
-    return 0 < _visible_len(text) <= SHORT_LABEL and not any(c in _SENTENCE_MARKS for c in text)
+    return 0 < _visible_len(text) <= SHORT_LABEL and _SENTENCE_MARKS.isdisjoint(text)

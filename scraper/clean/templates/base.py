@@ -78,7 +78,8 @@ class Template:
                 pass
         if not page.mentions("_crumb", "-crumb"):
             return None
-        crumbs = [collapse(a.text()) for a in page.tree.css(".post_crumb a, .ep-crumb a, .nav_crumb a")]
+        trail = page.css_first(".post_crumb, .ep-crumb, .nav_crumb")  # one walk, then its links
+        crumbs = [collapse(a.text()) for a in trail.css("a")] if trail is not None else []
         return crumbs[1] if len(crumbs) > 1 else None
 
     def docid(self, page: Page) -> str | None:
@@ -88,7 +89,7 @@ class Template:
                 return value
         # The page's own word first; the address it was fetched or filed under last (a --url or a WARC
         # target URI may name another article: the record must not contradict its own page).
-        for value in (page.attr('link[rel="canonical"]', "href"), page.meta.get("og:url")):
+        for value in (page.canonical_link, page.meta.get("og:url")):
             if value and (found := docid_from_url(value)):
                 return found
         for anchor in ("docId", "threadId"):
@@ -97,7 +98,7 @@ class Template:
         return docid_from_url(page.url) if page.url else None
 
     def canonical_url(self, page: Page) -> str | None:
-        return page.attr('link[rel="canonical"]', "href") or page.meta.get("og:url") or None
+        return page.canonical_link or page.meta.get("og:url") or None
 
     def body_nodes(self, page: Page) -> list[LexborNode]:
         """The container(s) holding the article body, in reading order."""

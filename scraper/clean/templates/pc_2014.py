@@ -23,9 +23,7 @@ class Pc2014(Template):
     def matches(self, page: Page) -> bool:
         if not page.mentions("endText", "post_text"):
             return False
-        has_frame = (
-            page.css_first(".post_content_main") is not None or page.css_first(TIME_SOURCE) is not None
-        )
+        has_frame = page.css_first(f".post_content_main, {TIME_SOURCE}") is not None
         return has_frame and page.css_first(BODY[0]) is not None
 
     def published_at(self, page: Page) -> str | None:

@@ -26,8 +26,9 @@ class Pc2021(Template):
         if not page.mentions("post_body"):
             return False
         # .post_main on full pages; lighter variants (关怀版 _pdya11y) keep h1.post_title + .post_body
-        has_frame = page.css_first(".post_main") is not None or page.css_first(TITLE) is not None
-        return has_frame and page.css_first(BODY) is not None
+        if page.css_first(BODY) is None:  # the rarest marker first: one walk on most other pages
+            return False
+        return page.css_first(f".post_main, {TITLE}") is not None
 
     def published_at(self, page: Page) -> str | None:
         return super().published_at(page) or parse_cn_datetime(page.first_text(INFO))
