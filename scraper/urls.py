@@ -34,12 +34,15 @@ from urllib.parse import parse_qs, urlsplit
 from .errors import URLRejected
 
 __all__ = [
+    "ARTICLE_DOMAINS",
     "DOCID_RE",
+    "NETEASE_DOMAINS",
     "ArticleURL",
     "canonical_url",
     "docid_from_url",
     "host_in",
     "is_netease_host",
+    "is_netease_url",
     "parse_article_url",
 ]
 
@@ -58,7 +61,10 @@ _TOUCH_PATH = "/touch/article.html"
 # Any docid-looking file name, for lenient extraction from final URLs and links.
 _ANY_DOCID = re.compile(r"(?<![A-Za-z0-9])([A-Z0-9]{16})(?:_[A-Za-z0-9]+)?\.html")
 
-_NETEASE_DOMAIN = "163.com"
+# Every domain NetEase serves from (pages, images, the 2005 forums): fetched, read from WARCs, cleaned.
+NETEASE_DOMAINS = ("163.com", "netease.com", "126.net")
+# The article URL families all live under 163.com: only there does a path make an article URL.
+ARTICLE_DOMAINS = ("163.com",)
 _MOBILE_HOSTS = frozenset({"m.163.com", "3g.163.com"})
 _DY_HOSTS = frozenset({"dy.163.com", "predy.163.com"})
 _APP_HOSTS = frozenset({"c.m.163.com", "c.3g.163.com"})
@@ -86,9 +92,34 @@ class ArticleURL:
     variant: str | None = None
 
 
-def is_netease_host(host: str) -> bool:
-    """True for ``163.com`` and its subdomains (``host`` without port, lower case)."""
-    return host == _NETEASE_DOMAIN or host.endswith("." + _NETEASE_DOMAIN)
+def is_netease_host(host: str, domains: Collection[str] = NETEASE_DOMAINS) -> bool:
+    """True when ``host`` (without port) is one of ``domains`` or a subdomain of one.
+
+    The one host test of the package: a suffix match on a label boundary, in any case, with one
+    trailing dot allowed (``WWW.163.com.``); ``evil163.com``, ``163.com.evil.org`` and ``x.163.co`` are
+    not NetEase.
+    """
+    name = host.lower()
+    if name.endswith("."):
+        name = name[:-1]
+    for domain in domains:
+        if name == domain:
+            return True
+        prefix = name[: -len(domain) - 1]
+        if name.endswith("." + domain) and prefix and not prefix.endswith("."):
+            return True
+    return False
+
+
+def is_netease_url(url: str | None, domains: Collection[str] = NETEASE_DOMAINS) -> bool:
+    """True for an absolute (or ``//host/...``) URL whose host passes :func:`is_netease_host`."""
+    if not url:
+        return False
+    try:
+        host = urlsplit("https:" + url if url.startswith("//") else url).hostname
+    except ValueError:
+        return False
+    return host is not None and is_netease_host(host, domains)
 
 
 def host_in(hostname: str, port: int | None, hosts: Collection[str]) -> bool:
@@ -135,7 +166,7 @@ def parse_article_url(line: str, *, allow_hosts: Collection[str] = ()) -> Articl
     """
     original = line.strip().lstrip("\ufeff")
     hostname, port, scheme, parts = _split(original)
-    if is_netease_host(hostname):
+    if is_netease_host(hostname, ARTICLE_DOMAINS):
         found = _netease(original, scheme, hostname, parts.path, parts.query)
         if found is not None:
             return found

@@ -32,13 +32,13 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 
-from ..config import MAX_BODY_BYTES, NETEASE_HOST_SUFFIXES
+from ..config import MAX_BODY_BYTES
 from ..errors import ArchiveError
+from ..urls import is_netease_url
 from .streams import GZIP_MAGIC, GzipMemberStream, PlainStream, RecordStream
 
 __all__ = [
@@ -263,7 +263,7 @@ def _read_block_of(
     skip = None
     if rec_type != "response":
         skip = "non_response"
-    elif not _is_netease(url) and requested is None:
+    elif not is_netease_url(url) and requested is None:
         skip = "non_netease"
     if skip is not None:
         if (got := stream.skip(length)) < length:
@@ -344,10 +344,3 @@ def _charset(params: str) -> str | None:
             return value.strip().strip("\"'") or None
     return None
 
-
-def _is_netease(url: str) -> bool:
-    try:
-        host = (urlsplit(url).hostname or "").rstrip(".")
-    except ValueError:
-        return False
-    return any(host == s or host.endswith("." + s) for s in NETEASE_HOST_SUFFIXES)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import TypedDict
-from urllib.parse import urlsplit
 
 from ..article import Article, Image
 from ..encoding import decode_html
 from ..errors import DecodeError, ParseError, URLRejected
-from ..urls import is_netease_host, parse_article_url
+from ..urls import is_netease_url, parse_article_url
 from .boilerplate import remove_noise
 from .common import collapse, images_from, paragraphs_from
 from .complexity import check_complexity
@@ -25,7 +24,6 @@ __all__ = ["clean_html", "clean_with"]
 
 _GENERIC = Generic()
 _NETEASE_MARKERS = re.compile(r"163\.com|126\.net|netease|网易", re.IGNORECASE)
-_OTHER_NETEASE_DOMAINS = (".126.net", ".netease.com")
 _DELETED_MARKERS = re.compile(
     r"页面不存在|页面没有找到|文章已被?删除|内容已被?删除|该文章不存在|已被作者删除|404\s*Not\s*Found|网易-404|"
     r"您访问的页面|sorry,?\s*the page"
@@ -104,7 +102,7 @@ def _clean_with_template(page: Page, template: Template) -> Article | None:
 
 def _clean_unknown_layout(page: Page) -> Article:
     """The template-free path: NetEase chrome pruned, the main content found by its prose, then pruned."""
-    if not _netease_url(page.url) and not _NETEASE_MARKERS.search(page.html):
+    if not is_netease_url(page.url) and not _NETEASE_MARKERS.search(page.html):
         raise ParseError("not a NetEase page (no 163.com/网易 markers)", reason="not_netease")
     if _looks_deleted(page):
         raise ParseError("the article was deleted or the page does not exist", reason="deleted")
@@ -158,7 +156,7 @@ def _docid_of(page: Page) -> str | None:
 
 def _at_a_list_address(url: str | None) -> bool:
     """True for a NetEase URL that the URL grammar does not take for an article (``/special/``, ``/world/``)."""
-    if not _netease_url(url):
+    if not is_netease_url(url):
         return False
     try:
         parse_article_url(url or "")
@@ -175,16 +173,6 @@ def _is_link_page(page: Page, own_docid: str | None) -> bool:
 def _without_headline(paragraphs: list[str], title: str) -> list[str]:
     """The body without the headline: generic containers and trafilatura often hold the ``<h1>``."""
     return [p for i, p in enumerate(paragraphs) if not (i < 3 and p == title)]
-
-
-def _netease_url(url: str | None) -> bool:
-    if not url:
-        return False
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return False
-    return is_netease_host(host) or host.endswith(_OTHER_NETEASE_DOMAINS)
 
 
 def _reads_like_an_article(paragraphs: list[str]) -> bool:
