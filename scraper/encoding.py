@@ -30,10 +30,19 @@ import codecs
 import functools
 import re
 from dataclasses import dataclass
+from email.message import Message
 
 from .errors import DecodeError
 
-__all__ = ["GB_MISFIT", "UTF8_MISFIT", "Decoded", "decode_html", "decode_page", "normalise_charset"]
+__all__ = [
+    "GB_MISFIT",
+    "UTF8_MISFIT",
+    "Decoded",
+    "charset_from_content_type",
+    "decode_html",
+    "decode_page",
+    "normalise_charset",
+]
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 # The dataset wrapper of some saved pages: <text id=... encoding="gb2312">
@@ -75,6 +84,26 @@ class Decoded:
     text: str
     encoding: str
     replaced: int = 0
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type header, lower case, or None."""
+    if not content_type:
+        return None
+    if '"' not in content_type and "*" not in content_type and "\\" not in content_type:
+        # The common unquoted form (``text/html; charset=utf-8``), without building a Message.
+        for param in content_type.split(";")[1:]:
+            name, eq, value = param.partition("=")
+            if eq and name.strip().lower() == "charset":
+                return value.strip().strip("'").lower() or None
+        return None
+    message = Message()
+    message["content-type"] = content_type
+    charset = message.get_param("charset")
+    if not isinstance(charset, str):
+        return None
+    charset = charset.strip().strip("\"'").lower()
+    return charset or None
 
 
 def normalise_charset(label: str | None) -> str | None:

@@ -35,6 +35,7 @@ from .errors import URLRejected
 
 __all__ = [
     "ARTICLE_DOMAINS",
+    "DOCID_PATTERN",
     "DOCID_RE",
     "NETEASE_DOMAINS",
     "ArticleURL",
@@ -46,8 +47,10 @@ __all__ = [
     "parse_article_url",
 ]
 
-DOCID_RE = re.compile(r"[A-Z0-9]{16}")
-_ID = r"(?P<docid>[A-Z0-9]{16})(?P<variant>_[A-Za-z0-9]+)?\.html"
+# The docid: 16 upper-case letters and digits (research §1.1), the one pattern every docid reader uses.
+DOCID_PATTERN = r"[A-Z0-9]{16}"
+DOCID_RE = re.compile(DOCID_PATTERN)
+_ID = rf"(?P<docid>{DOCID_PATTERN})(?P<variant>_[A-Za-z0-9]+)?\.html"
 _CHAN = r"(?P<chan>[a-z0-9_-]+)"
 
 # Path shapes, tried in order. Each regex matches the whole path.
@@ -56,10 +59,10 @@ _DATED_PATH = re.compile(rf"(?P<prefix>(?:/[a-z0-9_-]+)?)/\d{{2}}/\d{{4}}/\d{{2}
 _STATIC_PATH = re.compile(rf"(?P<prefix>(?:/[a-z0-9_-]+)?)/static/a/{_ID}")
 _DY_V2_PATH = re.compile(rf"(?:/v2)?/article(?:/detail)?/{_ID}")
 _APP_PATH = re.compile(rf"/news/a/{_ID}")
-_APP_API_PATH = re.compile(r"/nc/article/(?P<docid>[A-Z0-9]{16})/full\.html")
+_APP_API_PATH = re.compile(rf"/nc/article/(?P<docid>{DOCID_PATTERN})/full\.html")
 _TOUCH_PATH = "/touch/article.html"
 # Any docid-looking file name, for lenient extraction from final URLs and links.
-_ANY_DOCID = re.compile(r"(?<![A-Za-z0-9])([A-Z0-9]{16})(?:_[A-Za-z0-9]+)?\.html")
+_ANY_DOCID = re.compile(rf"(?<![A-Za-z0-9])({DOCID_PATTERN})(?:_[A-Za-z0-9]+)?\.html")
 
 # Every domain NetEase serves from (pages, images, the 2005 forums): fetched, read from WARCs, cleaned.
 NETEASE_DOMAINS = ("163.com", "netease.com", "126.net")
@@ -130,14 +133,17 @@ def host_in(hostname: str, port: int | None, hosts: Collection[str]) -> bool:
     return hostname in wanted or (port is not None and f"{hostname}:{port}" in wanted)
 
 
-def canonical_url(docid: str, *, channel: str = "dy") -> str:
-    """The desktop URL of an article: ``https://www.163.com/<channel>/article/<docid>.html``.
+def canonical_url(docid: str, *, channel: str | None = None) -> str:
+    """The URL that names an article when only its docid (and maybe its channel) is known.
 
-    Use ``channel="news"`` for newsroom articles; ``dy`` (网易号) is the safe default, the page links
-    its real canonical URL anyway.
+    With a ``channel`` (``news``, ``dy`` for 网易号...): the desktop page
+    ``https://www.163.com/<channel>/article/<docid>.html``. Without one: the app share page
+    ``https://c.m.163.com/news/a/<docid>.html``, which answers for every docid whatever its channel.
     """
     if not DOCID_RE.fullmatch(docid):
         raise ValueError(f"not a NetEase docid: {docid!r}")
+    if channel is None:
+        return f"https://c.m.163.com/news/a/{docid}.html"
     if not re.fullmatch(r"[a-z0-9_-]+", channel):
         raise ValueError(f"not a channel name: {channel!r}")
     return f"https://www.163.com/{channel}/article/{docid}.html"
@@ -218,7 +224,7 @@ def _netease(original: str, scheme: str, host: str, path: str, query: str) -> Ar
         if not m:
             return None
         docid = m.group("docid")
-        return make("app", docid, f"https://c.m.163.com/news/a/{docid}.html", None, _variant(m))
+        return make("app", docid, canonical_url(docid), None, _variant(m))
     if host in _DY_HOSTS:
         m = _DY_V2_PATH.fullmatch(path)
         if not m:

@@ -277,7 +277,8 @@ def test_netease_host_in_allow_hosts_keeps_its_family() -> None:
 
 
 def test_canonical_url_from_docid() -> None:
-    assert canonical_url(ID) == f"https://www.163.com/dy/article/{ID}.html"
+    assert canonical_url(ID) == f"https://c.m.163.com/news/a/{ID}.html"  # answers whatever the channel
+    assert canonical_url(ID, channel="dy") == f"https://www.163.com/dy/article/{ID}.html"
     assert canonical_url(ID, channel="news") == f"https://www.163.com/news/article/{ID}.html"
     assert parse_article_url(canonical_url(ID)).docid == ID
     with pytest.raises(ValueError):

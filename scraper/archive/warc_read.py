@@ -37,6 +37,7 @@ from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 
 from ..config import MAX_BODY_BYTES
+from ..encoding import charset_from_content_type
 from ..errors import ArchiveError
 from ..urls import is_netease_url
 from .streams import GZIP_MAGIC, GzipMemberStream, PlainStream, RecordStream
@@ -299,7 +300,7 @@ def _page_from_block(offset: int, url: str, block: bytes, *, cut: bool, max_byte
     if status != 200:
         return WarcSkip(offset, f"http_{status}")
     content_type = http.get_header("Content-Type") or ""
-    mime, _, params = content_type.partition(";")
+    mime = content_type.partition(";")[0]
     if mime.strip() and mime.strip().lower() not in HTML_TYPES:
         return WarcSkip(offset, "non_html")
     if cut:
@@ -310,7 +311,7 @@ def _page_from_block(offset: int, url: str, block: bytes, *, cut: bool, max_byte
         return WarcBroken(offset, "bad_payload", f"cannot decode HTTP payload: {exc}", url)
     if len(payload) > max_bytes:
         return WarcBroken(offset, "too_large", f"page is larger than {max_bytes} bytes", url)
-    return WarcPage(offset, url, payload, _charset(params))
+    return WarcPage(offset, url, payload, charset_from_content_type(content_type))
 
 
 def _decoded_payload(http: StatusAndHeaders, body: io.BytesIO, max_bytes: int) -> bytes:
@@ -335,12 +336,3 @@ def _decoded_payload(http: StatusAndHeaders, body: io.BytesIO, max_bytes: int) -
             break
         out += piece
     return bytes(out)
-
-
-def _charset(params: str) -> str | None:
-    for param in params.split(";"):
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            return value.strip().strip("\"'") or None
-    return None
-

@@ -9,7 +9,7 @@ from typing import TypedDict
 from ..article import Article, Image
 from ..encoding import decode_html
 from ..errors import DecodeError, ParseError, URLRejected
-from ..urls import is_netease_url, parse_article_url
+from ..urls import canonical_url, is_netease_url, parse_article_url
 from .boilerplate import remove_noise
 from .common import collapse, images_from, paragraphs_from
 from .complexity import check_complexity
@@ -240,5 +240,4 @@ def _canonical_from(url: str | None, docid: str | None) -> str | None:
             parsed = None
         if parsed is not None and parsed.docid == docid:
             return parsed.fetch_url
-    # The app share page answers for every docid, whatever the channel.
-    return f"https://c.m.163.com/news/a/{docid}.html" if docid else None
+    return canonical_url(docid) if docid else None

@@ -10,6 +10,7 @@ import httpx
 from tenacity import AsyncRetrying
 
 from ..config import FetchOptions
+from ..encoding import charset_from_content_type
 from ..errors import FetchError, HostNotAllowed, HTTPStatusError, RobotsDisallowed, TooManyRedirects
 from .cookies import CappedCookies
 from .decode import ACCEPT_ENCODING
@@ -17,7 +18,7 @@ from .exchange import Exchange, get_once
 from .hostlimit import HostLimiter
 from .hosts import HostPolicy, host_key, mask_passwords
 from .redirects import RedirectChain
-from .result import FetchResult, charset_from_content_type, utc_now_iso
+from .result import FetchResult, utc_now_iso
 from .retry import DEFAULT_BACKOFF, RETRYABLE, Backoff, RetryableStatus, make_retrying, parse_retry_after
 from .robots import ALLOWED, MAX_ROBOTS_BYTES, UNREACHABLE, RobotsCache, RobotsFile
 from .transport import HTTP2, make_transport
