@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
-from .errors import DecodeError
+from .errors import DecodeError, Reason
 
 __all__ = [
     "GB_MISFIT",
@@ -132,13 +132,13 @@ def decode_page(data: bytes, http_charset: str | None = None) -> Decoded:
     Raises :class:`DecodeError` with reason ``empty``, ``binary`` or ``decode_error``.
     """
     if not data or data.isspace():
-        raise DecodeError("the input is empty", reason="empty")
+        raise DecodeError("the input is empty", reason=Reason.EMPTY)
     if data.startswith(codecs.BOM_UTF8):
         return _replacing(data[len(codecs.BOM_UTF8) :], "utf-8")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _replacing(data, "utf-16")
     if _looks_binary(data[:_SNIFF_BYTES]):
-        raise DecodeError("the input is binary data, not HTML", reason="binary")
+        raise DecodeError("the input is binary data, not HTML", reason=Reason.BINARY)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
@@ -257,6 +257,6 @@ def _detect(data: bytes) -> Decoded:
 
     best = from_bytes(data[:200_000]).best()
     if best is None or best.encoding is None:
-        raise DecodeError("cannot tell the text encoding of the input", reason="decode_error")
+        raise DecodeError("cannot tell the text encoding of the input", reason=Reason.DECODE_ERROR)
     codec = normalise_charset(best.encoding) or best.encoding
     return _replacing(data, codec)

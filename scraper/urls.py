@@ -31,7 +31,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from .errors import URLRejected
+from .errors import Reason, URLRejected
 
 __all__ = [
     "ARTICLE_DOMAINS",
@@ -179,13 +179,13 @@ def parse_article_url(line: str, *, allow_hosts: Collection[str] = ()) -> Articl
     if host_in(hostname, port, allow_hosts):
         host = f"{hostname}:{port}" if port is not None else hostname
         return _mirror(original, scheme, host, parts.path)
-    raise URLRejected(f"not a NetEase article URL: {original}", reason="not_netease")
+    raise URLRejected(f"not a NetEase article URL: {original}", reason=Reason.NOT_NETEASE)
 
 
 def _split(original: str) -> tuple[str, int | None, str, _Parts]:
     """Validate the URL syntax; return (hostname, port, scheme, parts) or raise ``bad_url``."""
     if not original or any(c.isspace() or ord(c) < 32 for c in original):
-        raise URLRejected(f"not a URL: {original!r}", reason="bad_url")
+        raise URLRejected(f"not a URL: {original!r}", reason=Reason.BAD_URL)
     text = original
     if text.startswith("//"):
         text = "https:" + text
@@ -195,13 +195,13 @@ def _split(original: str) -> tuple[str, int | None, str, _Parts]:
         split = urlsplit(text)
         port = split.port
     except ValueError as exc:
-        raise URLRejected(f"not a URL: {original!r} ({exc})", reason="bad_url") from None
+        raise URLRejected(f"not a URL: {original!r} ({exc})", reason=Reason.BAD_URL) from None
     scheme = split.scheme.lower()
     if scheme not in ("http", "https"):
-        raise URLRejected(f"not an http(s) URL: {original!r}", reason="bad_url")
+        raise URLRejected(f"not an http(s) URL: {original!r}", reason=Reason.BAD_URL)
     hostname = (split.hostname or "").rstrip(".")
     if not hostname or not _HOST_RE.fullmatch(hostname):
-        raise URLRejected(f"no valid host in {original!r}", reason="bad_url")
+        raise URLRejected(f"no valid host in {original!r}", reason=Reason.BAD_URL)
     if port in (80, 443):
         port = None  # default ports say nothing; keep the fetch URL canonical
     return hostname, port, scheme, _Parts(split.path or "/", split.query)
@@ -258,7 +258,7 @@ def _mirror(original: str, scheme: str, host: str, path: str) -> ArticleURL:
             chan = m.groupdict().get("chan")
             url = f"{scheme}://{host}{_strip_variant(path, m)}"
             return ArticleURL(original, m["docid"], url, host, "mirror", chan, m["variant"])
-    raise URLRejected(f"no NetEase article path in {original}", reason="not_netease")
+    raise URLRejected(f"no NetEase article path in {original}", reason=Reason.NOT_NETEASE)
 
 
 def _variant(m: re.Match[str]) -> str | None:

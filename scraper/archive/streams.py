@@ -14,7 +14,7 @@ from __future__ import annotations
 import zlib
 from typing import BinaryIO, Protocol
 
-from ..errors import ArchiveError
+from ..errors import ArchiveError, Reason
 
 __all__ = ["GzipMemberStream", "Mark", "PlainStream", "RecordStream"]
 
@@ -252,4 +252,4 @@ class GzipMemberStream:
 
     def _fail(self, member: int, message: str) -> None:
         self._failed_member = self.error_offset = member
-        raise ArchiveError(message, reason="bad_gzip")
+        raise ArchiveError(message, reason=Reason.BAD_GZIP)

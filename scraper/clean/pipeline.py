@@ -8,7 +8,7 @@ from typing import TypedDict
 
 from ..article import Article, Image
 from ..encoding import decode_html
-from ..errors import DecodeError, ParseError, URLRejected
+from ..errors import DecodeError, ParseError, Reason, URLRejected
 from ..urls import canonical_url, is_netease_url, parse_article_url
 from .boilerplate import remove_noise
 from .common import collapse, images_from, paragraphs_from
@@ -62,7 +62,7 @@ def clean_with(
     if isinstance(html, bytes):
         text = decode_html(html, http_charset=charset)
     elif not html.strip():
-        raise DecodeError("the input is empty", reason="empty")
+        raise DecodeError("the input is empty", reason=Reason.EMPTY)
     else:
         text = html
     check_complexity(text)
@@ -77,11 +77,11 @@ def clean_with(
         try:
             return _clean_unknown_layout(page)
         except ParseError as exc:
-            if exc.reason != "not_an_article" or link_page:
+            if exc.reason != Reason.NOT_AN_ARTICLE or link_page:
                 raise
             # An article frame with an empty body: the page is an article, its text is missing.
             raise ParseError(
-                f"the {template.name} body is empty and no other prose was found", reason="no_body"
+                f"the {template.name} body is empty and no other prose was found", reason=Reason.NO_BODY
             ) from None
     return _clean_unknown_layout(page)
 
@@ -103,9 +103,9 @@ def _clean_with_template(page: Page, template: Template) -> Article | None:
 def _clean_unknown_layout(page: Page) -> Article:
     """The template-free path: NetEase chrome pruned, the main content found by its prose, then pruned."""
     if not is_netease_url(page.url) and not _NETEASE_MARKERS.search(page.html):
-        raise ParseError("not a NetEase page (no 163.com/网易 markers)", reason="not_netease")
+        raise ParseError("not a NetEase page (no 163.com/网易 markers)", reason=Reason.NOT_NETEASE)
     if _looks_deleted(page):
-        raise ParseError("the article was deleted or the page does not exist", reason="deleted")
+        raise ParseError("the article was deleted or the page does not exist", reason=Reason.DELETED)
     fields = _metadata(page, _GENERIC)  # before anything is pruned
     link_page = _is_link_page(page, fields["docid"])  # before the chrome goes: list pages are mostly chrome
     remove_chrome(page)
@@ -115,7 +115,7 @@ def _clean_unknown_layout(page: Page) -> Article:
     if content is not None and in_teaser_list(content.nodes[0], fields["docid"]):
         raise ParseError(
             "the page's only prose is the summary of one item in a list of articles (a channel page?)",
-            reason="not_an_article",
+            reason=Reason.NOT_AN_ARTICLE,
         )
     if content is not None:
         nodes = list(content.nodes)
@@ -130,13 +130,13 @@ def _clean_unknown_layout(page: Page) -> Article:
     if not paragraphs and link_page:
         raise ParseError(
             "no article prose on the page, only links to other articles (a list, channel or index page?)",
-            reason="not_an_article",
+            reason=Reason.NOT_AN_ARTICLE,
         )
     if not paragraphs:
         _raise_no_body(page)
     if not _reads_like_an_article(paragraphs):
         raise ParseError(
-            "no article prose on the page (a list, channel or index page?)", reason="not_an_article"
+            "no article prose on the page (a list, channel or index page?)", reason=Reason.NOT_AN_ARTICLE
         )
     if (
         _at_a_list_address(page.url)
@@ -145,7 +145,7 @@ def _clean_unknown_layout(page: Page) -> Article:
     ):
         raise ParseError(
             "a list address (not an article URL) with a short lead and many links: a channel or topic page",
-            reason="not_an_article",
+            reason=Reason.NOT_AN_ARTICLE,
         )
     return Article(template="fallback", text="\n".join(paragraphs), images=images, **fields)
 
@@ -182,8 +182,8 @@ def _reads_like_an_article(paragraphs: list[str]) -> bool:
 
 def _raise_no_body(page: Page) -> None:
     if _looks_deleted(page):
-        raise ParseError("the article was deleted or the page does not exist", reason="deleted")
-    raise ParseError("no article body found on the page", reason="no_body")
+        raise ParseError("the article was deleted or the page does not exist", reason=Reason.DELETED)
+    raise ParseError("no article body found on the page", reason=Reason.NO_BODY)
 
 
 def _looks_deleted(page: Page) -> bool:

@@ -32,7 +32,7 @@ from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExec
 
 from ..article import Article
 from ..clean import clean_html, warm_up
-from ..errors import ScraperError
+from ..errors import Reason, ScraperError
 
 __all__ = [
     "Cleaned",
@@ -112,7 +112,7 @@ def clean_in_worker(content: bytes, url: str | None, charset: str | None) -> Cle
     except ScraperError as exc:
         return exc.reason, str(exc)
     except Exception as exc:  # a cleaner bug on one odd page must not stop a days-long batch
-        return "internal_error", f"{type(exc).__name__}: {exc}"
+        return Reason.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}"
 
 
 def _clean_batch(clean: CleanFn, pages: list[Page]) -> list[Cleaned]:
@@ -241,7 +241,7 @@ class PoolCleaner:
         if isolated and generation == self._generation - 1:
             # It was alone in the pool: this page killed its worker.
             for _, waiter in orphans:
-                waiter.set_result(("worker_crashed", CRASHED))
+                waiter.set_result((Reason.WORKER_CRASHED, CRASHED))
             return
         self._suspects.extend(orphans)
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import StateStoreError
+from ..errors import Reason, StateStoreError
 from ..locks import try_lock
 
 __all__ = [
@@ -218,7 +218,7 @@ class RunLock:
         if not try_lock(self._fh.fileno()):
             self._fh.close()
             self._fh = None
-            raise StateStoreError(self._busy.format(path=self.path), reason="locked")
+            raise StateStoreError(self._busy.format(path=self.path), reason=Reason.LOCKED)
 
     def release(self) -> None:
         """Drop the lock."""

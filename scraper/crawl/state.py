@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import StateStoreError
+from ..errors import Reason, StateStoreError
 from .output import RunLock
 
 __all__ = ["SCHEMA", "AddResult", "Failure", "Item", "NewItem", "StateStore"]
@@ -252,7 +252,9 @@ class StateStore:
                     )
                     if cur.rowcount:
                         rejected.append(
-                            Failure(it.url[:MAX_KEY_CHARS], None, it.reason or "bad_url", 0, None, it.error)
+                            Failure(
+                                it.url[:MAX_KEY_CHARS], None, it.reason or Reason.BAD_URL, 0, None, it.error
+                            )
                         )
                 if cur.rowcount:
                     added += 1
@@ -360,7 +362,7 @@ class StateStore:
             if status == "done":
                 done += n
             elif status == "failed":
-                failed[reason or "error"] = failed.get(reason or "error", 0) + n
+                failed[reason or Reason.ERROR] = failed.get(reason or Reason.ERROR, 0) + n
             else:
                 pending += n
         return done, pending, failed
@@ -372,7 +374,7 @@ class StateStore:
             "WHERE status = 'failed' ORDER BY seq"
         )
         for url, docid, reason, attempts, status, error in cur:
-            yield Failure(url, docid, reason or "error", attempts, status, error)
+            yield Failure(url, docid, reason or Reason.ERROR, attempts, status, error)
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 import httpx
 
-from ..errors import FetchError, HostNotAllowed
+from ..errors import FetchError, HostNotAllowed, Reason
 from ..urls import NETEASE_DOMAINS, host_in, is_netease_host
 
 __all__ = ["HostPolicy", "host_key", "mask_passwords"]
@@ -44,15 +44,17 @@ class HostPolicy:
         try:
             parsed = httpx.URL(url)
         except (httpx.InvalidURL, TypeError, ValueError) as exc:
-            raise FetchError(f"not a URL: {url!r} ({exc})", url=asked or url, reason="bad_url") from None
+            raise FetchError(f"not a URL: {url!r} ({exc})", url=asked or url, reason=Reason.BAD_URL) from None
         if parsed.scheme not in ("http", "https") or not parsed.host:
-            raise FetchError(f"not an http(s) URL: {url!r}", url=asked or url, reason="bad_url")
+            raise FetchError(f"not an http(s) URL: {url!r}", url=asked or url, reason=Reason.BAD_URL)
         if parsed.userinfo:  # never send credentials a URL (or a redirect) slipped in
             raise FetchError(
-                f"URL with credentials: {mask_passwords(url)!r}", url=asked or url, reason="bad_url"
+                f"URL with credentials: {mask_passwords(url)!r}", url=asked or url, reason=Reason.BAD_URL
             )
         if ":" not in parsed.host and not _HOSTNAME.fullmatch(parsed.host):
-            raise FetchError(f"not a valid host name: {parsed.host!r}", url=asked or url, reason="bad_url")
+            raise FetchError(
+                f"not a valid host name: {parsed.host!r}", url=asked or url, reason=Reason.BAD_URL
+            )
         if not self.allowed(parsed):
             where = f" (redirected from {asked})" if asked and asked != url else ""
             raise HostNotAllowed(f"host not allowed: {parsed.host}{where}", url=asked or url)
