@@ -8,8 +8,8 @@
 from ._version import __version__
 from .article import Article, Image
 from .clean import clean_html
-from .crawl import crawl
-from .discover import DiscoveredURL, discover
+from .crawling import crawl
+from .discovery import DiscoveredURL, discover
 from .errors import (
     ArchiveError,
     Blocked,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from test_warc_read import Rec, netease_page, write_warc
 
-from scraper.crawl.output import RunLock
+from scraper.crawling.output import RunLock
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = netease_page()

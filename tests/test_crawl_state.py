@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.crawl.output import FailureLog, JsonlOutput, RunLock, dumps, scan_output, truncate_partial
-from scraper.crawl.state import Failure, NewItem, StateStore
+from scraper.crawling.output import FailureLog, JsonlOutput, RunLock, dumps, scan_output, truncate_partial
+from scraper.crawling.state import Failure, NewItem, StateStore
 from scraper.errors import StateStoreError
 
 D1, D2, D3 = "AAAAAAAA00000001", "AAAAAAAA00000002", "AAAAAAAA00000003"

@@ -14,7 +14,7 @@ rerun over the same list skips them unparsed and does not count them as duplicat
 
 The database runs in WAL mode with ``synchronous=NORMAL``: a commit survives a killed process (the
 WAL is in the OS page cache); after a power loss the last commits may be lost, which the start-up
-reconciliation with the output file repairs (see ``scraper.crawl.runner``).
+reconciliation with the output file repairs (see ``scraper.crawling.runner``).
 
 A store holds an exclusive ``flock`` on its file while open: a second crawl on the same state
 (even with another output) is refused instead of fetching every pending article a second time.

@@ -1,6 +1,6 @@
 """The batch crawl: URL list → fetch → clean → one JSON line per article, resumable, exactly once.
 
-Pipeline (one asyncio loop): a :class:`~scraper.crawl.schedule.Scheduler` streams the list into the
+Pipeline (one asyncio loop): a :class:`~scraper.crawling.schedule.Scheduler` streams the list into the
 state store and claims pending articles into a bounded queue; ``concurrency`` fetch workers fetch
 (:class:`~scraper.fetch.Fetcher`), hand each page to an optional :data:`PageSink` (the hook for a
 WARC writer) and clean it. With ``clean_workers`` > 0 a fetch worker puts the page in a bounded
