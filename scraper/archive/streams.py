@@ -110,7 +110,6 @@ class GzipMemberStream:
         self._in_pos = raw.tell()  # file offset of self._in[0]
         self._inflater: zlib._Decompress | None = None
         self._buf = bytearray()  # inflated bytes not yet handed out
-        self._buf_start = 0  # member offset the first byte of self._buf came from
         # (length, member offset, offset in the member's output) runs making up self._buf
         self._pieces: list[tuple[int, int, int]] = []
         self._member = -1  # offset of the member being inflated

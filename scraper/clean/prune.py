@@ -81,10 +81,6 @@ class _Stats:
     def link_share(self) -> float:
         return self.link_chars / self.chars if self.chars else 0.0
 
-    @property
-    def own_chars(self) -> int:
-        return self.chars - self.link_chars
-
 
 class _Judge:
     """The page's own docid and the helpers that read one block."""

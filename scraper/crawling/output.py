@@ -144,14 +144,6 @@ def is_crawl_output(path: Path, *, resuming: bool) -> bool:
     return isinstance(record, dict) and isinstance(record.get("docid"), str)
 
 
-def file_size(path: Path) -> int:
-    """Size of ``path`` in bytes, 0 when it does not exist."""
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return 0
-
-
 class FailureLog:
     """``<output>.failures.jsonl``: one line per failed URL, kept in step with the state.
 

@@ -305,14 +305,6 @@ class StateStore:
             if output_bytes is not None:
                 self._set("output_bytes", output_bytes)
 
-    def mark_done(self, docid: str, *, attempts: int, status: int | None, output_bytes: int) -> None:
-        """Mark one article done, its line being durable in an output of ``output_bytes`` bytes."""
-        self.commit_batch([(docid, attempts, status)], (), output_bytes=output_bytes)
-
-    def mark_failed(self, docid: str, failure: Failure) -> None:
-        """Mark one article failed."""
-        self.commit_batch((), [(docid, failure)])
-
     # -- start-up reconciliation with the output file ------------------------------------------
 
     def adopt_output(

@@ -31,7 +31,6 @@ class Template:
     name: ClassVar[str] = "base"
     title_selectors: ClassVar[tuple[str, ...]] = ("h1",)
     body_selectors: ClassVar[tuple[str, ...]] = ()
-    noise_selector: ClassVar[str | None] = None  # extra template-specific blocks to drop from the body
     newline_breaks: ClassVar[bool] = False  # True for plain-text bodies where a newline ends a paragraph
 
     def matches(self, page: Page) -> bool:
@@ -108,7 +107,7 @@ class Template:
 
     def prune(self, body: LexborNode) -> None:
         """Delete boilerplate blocks inside a body node (in place)."""
-        remove_noise(body, self.noise_selector)
+        remove_noise(body)
 
     # --- helpers for subclasses --------------------------------------------------------------
     def linked_source(
