@@ -155,7 +155,7 @@ class FetchError(ScraperError):
     transport (which stop the run).
     """
 
-    reasons = (
+    reasons: ClassVar[tuple[str, ...]] = (
         Reason.BAD_URL,
         Reason.BAD_ENCODING,
         Reason.PROTOCOL_ERROR,

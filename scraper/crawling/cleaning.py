@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import functools
 import multiprocessing
 import os
 import signal
@@ -137,7 +138,7 @@ class PoolCleaner:
     ) -> None:
         self._executor = executor
         self._workers = max(1, workers)
-        self._restart = restart or (lambda: clean_pool(self._workers, threads_running=True))  # type: ignore[return-value]
+        self._restart = restart or self._replacement_pool
         self._clean = clean
         self._max_batch = max_batch
         self._generation = 0  # bumped on each new pool: tells stale news of a dead pool apart
@@ -187,8 +188,17 @@ class PoolCleaner:
                 future.set_exception(BrokenExecutor("the pool was already broken"))
             done = asyncio.wrap_future(future)
             done.add_done_callback(
-                lambda f, p=pages, w=waiters, g=generation, i=isolated: self._deliver(f, p, w, g, i)
+                functools.partial(
+                    self._deliver, pages=pages, waiters=waiters, generation=generation, isolated=isolated
+                )
             )
+
+    def _replacement_pool(self) -> Executor:
+        """A new pool after a crash (spawned: the crawl's threads are running by now)."""
+        pool = clean_pool(self._workers, threads_running=True)
+        if pool is None:  # cannot happen: self._workers >= 1
+            raise WorkersFailed("no clean workers to restart")
+        return pool
 
     def _deliver(
         self,

@@ -174,7 +174,7 @@ class StateStore:
 
     # -- meta scalars ------------------------------------------------------------------------
 
-    def _get(self, name: str) -> object:
+    def _get(self, name: str) -> str | int | float | None:  # meta values are only ever text or numbers
         row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return None if row is None else row[0]
 

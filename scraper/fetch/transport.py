@@ -155,6 +155,6 @@ class _Released(httpx.AsyncByteStream):
         try:
             await self._stream.aclose()
         finally:
-            if self._on_close is not None:
-                self._on_close, on_close = None, self._on_close
+            on_close, self._on_close = self._on_close, None  # once, however often aclose() is called
+            if on_close is not None:
                 on_close()
