@@ -84,7 +84,7 @@ def run_crawl(
     import psutil
 
     from scraper.config import FetchOptions
-    from scraper.crawl import CrawlOptions, crawl
+    from scraper.crawling import CrawlOptions, crawl
 
     _preimport(transport)
 

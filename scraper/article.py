@@ -3,23 +3,49 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-__all__ = ["Article", "Image"]
+__all__ = ["Article", "Image", "json_line"]
+
+_BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+_TITLE_SHOWN = 30  # characters of the title in repr()
+
+
+def json_line(record: Mapping[str, Any]) -> str:
+    """An article record (:meth:`Article.to_dict`) as one line of JSONL, without the newline.
+
+    UTF-8 text stays as it is (no ``\\u`` escapes: the text is Chinese). The JSONL and JSON writers of
+    ``netease-scraper clean`` write exactly this; :meth:`Article.to_json` is the same text.
+    """
+    return json.dumps(record, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
 class Image:
-    """One body image: the real (unproxied) URL and the caption shown under it, if any."""
+    """One body image, in reading order.
+
+    ``src`` is the real image URL, absolute: NetEase's resizing proxies (``nimg.ws.126.net/?url=...``)
+    are unwrapped and a lazy-loading ``data-src`` is preferred to the placeholder ``src``. ``caption``
+    is the text the page shows under the image (its ``<figcaption>``, the text beside it in its centred
+    block, or the next paragraph when that reads as a caption: centred, or ``▲``/``图为``...), or None.
+    Logos, icons and placeholders are never Images.
+    """
 
     src: str
     caption: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Article:
-    """One cleaned NetEase article. Field meanings are in DESIGN.md and the README."""
+    """One cleaned NetEase article. Field meanings are in the README's "The Article record".
+
+    ``repr()`` is short (docid, the start of the title, the body's length); :meth:`to_dict` and
+    :meth:`to_json` give every field.
+    """
 
     template: str
     title: str
@@ -41,6 +67,22 @@ class Article:
     fetched_at: str | None = None
     status: int | None = None
 
+    def __repr__(self) -> str:
+        title = self.title if len(self.title) <= _TITLE_SHOWN else self.title[: _TITLE_SHOWN - 1] + "…"
+        return f"Article(docid={self.docid!r}, title={title!r}, text={len(self.text)} chars)"
+
+    @property
+    def published(self) -> datetime | None:
+        """``published_at`` as a timezone-aware datetime (Beijing time when the string has no offset);
+        None when there is none or it is not ISO 8601 (a record read back from elsewhere)."""
+        if not self.published_at:
+            return None
+        try:
+            when = datetime.fromisoformat(self.published_at)
+        except ValueError:
+            return None
+        return when if when.tzinfo is not None else when.replace(tzinfo=_BEIJING)
+
     @property
     def paragraphs(self) -> list[str]:
         """The body as a list of paragraphs."""
@@ -61,6 +103,10 @@ class Article:
                 value = list(value)
             out[f.name] = value
         return out
+
+    def to_json(self) -> str:
+        """The article as the one JSON line ``netease-scraper clean`` writes for it (:func:`json_line`)."""
+        return json_line(self.to_dict())
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:

@@ -36,7 +36,6 @@ MAX_REDIRECTS = 5
 DEFAULT_USER_AGENT = (
     f"netease-scraper/{__version__} (+https://github.com/netease-scraper/netease-scraper; polite bot)"
 )
-NETEASE_HOST_SUFFIXES = ("163.com", "netease.com", "126.net")
 
 
 @dataclass(frozen=True)

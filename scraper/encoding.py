@@ -30,10 +30,19 @@ import codecs
 import functools
 import re
 from dataclasses import dataclass
+from email.message import Message
 
-from .errors import DecodeError
+from .errors import DecodeError, Reason
 
-__all__ = ["GB_MISFIT", "UTF8_MISFIT", "Decoded", "decode_html", "decode_page", "normalise_charset"]
+__all__ = [
+    "GB_MISFIT",
+    "UTF8_MISFIT",
+    "Decoded",
+    "charset_from_content_type",
+    "decode_html",
+    "decode_page",
+    "normalise_charset",
+]
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 # The dataset wrapper of some saved pages: <text id=... encoding="gb2312">
@@ -77,6 +86,26 @@ class Decoded:
     replaced: int = 0
 
 
+def charset_from_content_type(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type header, lower case, or None."""
+    if not content_type:
+        return None
+    if '"' not in content_type and "*" not in content_type and "\\" not in content_type:
+        # The common unquoted form (``text/html; charset=utf-8``), without building a Message.
+        for param in content_type.split(";")[1:]:
+            name, eq, value = param.partition("=")
+            if eq and name.strip().lower() == "charset":
+                return value.strip().strip("'").lower() or None
+        return None
+    message = Message()
+    message["content-type"] = content_type
+    charset = message.get_param("charset")
+    if not isinstance(charset, str):
+        return None
+    charset = charset.strip().strip("\"'").lower()
+    return charset or None
+
+
 def normalise_charset(label: str | None) -> str | None:
     """Map a charset label to a Python codec name (GB labels to gb18030); None if unknown."""
     if not label:
@@ -103,13 +132,13 @@ def decode_page(data: bytes, http_charset: str | None = None) -> Decoded:
     Raises :class:`DecodeError` with reason ``empty``, ``binary`` or ``decode_error``.
     """
     if not data or data.isspace():
-        raise DecodeError("the input is empty", reason="empty")
+        raise DecodeError("the input is empty", reason=Reason.EMPTY)
     if data.startswith(codecs.BOM_UTF8):
         return _replacing(data[len(codecs.BOM_UTF8) :], "utf-8")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _replacing(data, "utf-16")
     if _looks_binary(data[:_SNIFF_BYTES]):
-        raise DecodeError("the input is binary data, not HTML", reason="binary")
+        raise DecodeError("the input is binary data, not HTML", reason=Reason.BINARY)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
@@ -228,6 +257,6 @@ def _detect(data: bytes) -> Decoded:
 
     best = from_bytes(data[:200_000]).best()
     if best is None or best.encoding is None:
-        raise DecodeError("cannot tell the text encoding of the input", reason="decode_error")
+        raise DecodeError("cannot tell the text encoding of the input", reason=Reason.DECODE_ERROR)
     codec = normalise_charset(best.encoding) or best.encoding
     return _replacing(data, codec)

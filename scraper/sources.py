@@ -27,6 +27,7 @@ from typing import BinaryIO
 
 from .archive import WarcBroken, WarcPage, WarcSkip, is_warc_name, read_warc, sniff_warc
 from .config import MAX_BODY_BYTES
+from .errors import Reason
 
 __all__ = [
     "PAGE_SUFFIXES",
@@ -199,11 +200,11 @@ def _page_from_stream(stream: BinaryIO, origin: str, url: str | None, max_bytes:
         else:
             data = head + stream.read(max_bytes + 1 - len(head))
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        return Failed(origin, "bad_gzip", f"cannot decompress: {exc}", url=url)
+        return Failed(origin, Reason.BAD_GZIP, f"cannot decompress: {exc}", url=url)
     except OSError as exc:
         return _os_failure(origin, exc, url)
     if len(data) > max_bytes:
-        return Failed(origin, "too_large", f"page is larger than {max_bytes} bytes", url=url)
+        return Failed(origin, Reason.TOO_LARGE, f"page is larger than {max_bytes} bytes", url=url)
     return SavedPage(origin, data, url=url)
 
 
@@ -223,5 +224,5 @@ def _gunzip(head: bytes, stream: BinaryIO, limit: int) -> bytes:
 
 
 def _os_failure(origin: str, exc: OSError, url: str | None = None) -> Failed:
-    reason = "not_found" if isinstance(exc, FileNotFoundError) else "read_error"
+    reason = Reason.NOT_FOUND if isinstance(exc, FileNotFoundError) else Reason.READ_ERROR
     return Failed(origin, reason, exc.strerror or str(exc), url=url)

@@ -31,20 +31,26 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from .errors import URLRejected
+from .errors import Reason, URLRejected
 
 __all__ = [
+    "ARTICLE_DOMAINS",
+    "DOCID_PATTERN",
     "DOCID_RE",
+    "NETEASE_DOMAINS",
     "ArticleURL",
     "canonical_url",
     "docid_from_url",
     "host_in",
     "is_netease_host",
+    "is_netease_url",
     "parse_article_url",
 ]
 
-DOCID_RE = re.compile(r"[A-Z0-9]{16}")
-_ID = r"(?P<docid>[A-Z0-9]{16})(?P<variant>_[A-Za-z0-9]+)?\.html"
+# The docid: 16 upper-case letters and digits (research §1.1), the one pattern every docid reader uses.
+DOCID_PATTERN = r"[A-Z0-9]{16}"
+DOCID_RE = re.compile(DOCID_PATTERN)
+_ID = rf"(?P<docid>{DOCID_PATTERN})(?P<variant>_[A-Za-z0-9]+)?\.html"
 _CHAN = r"(?P<chan>[a-z0-9_-]+)"
 
 # Path shapes, tried in order. Each regex matches the whole path.
@@ -53,12 +59,15 @@ _DATED_PATH = re.compile(rf"(?P<prefix>(?:/[a-z0-9_-]+)?)/\d{{2}}/\d{{4}}/\d{{2}
 _STATIC_PATH = re.compile(rf"(?P<prefix>(?:/[a-z0-9_-]+)?)/static/a/{_ID}")
 _DY_V2_PATH = re.compile(rf"(?:/v2)?/article(?:/detail)?/{_ID}")
 _APP_PATH = re.compile(rf"/news/a/{_ID}")
-_APP_API_PATH = re.compile(r"/nc/article/(?P<docid>[A-Z0-9]{16})/full\.html")
+_APP_API_PATH = re.compile(rf"/nc/article/(?P<docid>{DOCID_PATTERN})/full\.html")
 _TOUCH_PATH = "/touch/article.html"
 # Any docid-looking file name, for lenient extraction from final URLs and links.
-_ANY_DOCID = re.compile(r"(?<![A-Za-z0-9])([A-Z0-9]{16})(?:_[A-Za-z0-9]+)?\.html")
+_ANY_DOCID = re.compile(rf"(?<![A-Za-z0-9])({DOCID_PATTERN})(?:_[A-Za-z0-9]+)?\.html")
 
-_NETEASE_DOMAIN = "163.com"
+# Every domain NetEase serves from (pages, images, the 2005 forums): fetched, read from WARCs, cleaned.
+NETEASE_DOMAINS = ("163.com", "netease.com", "126.net")
+# The article URL families all live under 163.com: only there does a path make an article URL.
+ARTICLE_DOMAINS = ("163.com",)
 _MOBILE_HOSTS = frozenset({"m.163.com", "3g.163.com"})
 _DY_HOSTS = frozenset({"dy.163.com", "predy.163.com"})
 _APP_HOSTS = frozenset({"c.m.163.com", "c.3g.163.com"})
@@ -86,9 +95,34 @@ class ArticleURL:
     variant: str | None = None
 
 
-def is_netease_host(host: str) -> bool:
-    """True for ``163.com`` and its subdomains (``host`` without port, lower case)."""
-    return host == _NETEASE_DOMAIN or host.endswith("." + _NETEASE_DOMAIN)
+def is_netease_host(host: str, domains: Collection[str] = NETEASE_DOMAINS) -> bool:
+    """True when ``host`` (without port) is one of ``domains`` or a subdomain of one.
+
+    The one host test of the package: a suffix match on a label boundary, in any case, with one
+    trailing dot allowed (``WWW.163.com.``); ``evil163.com``, ``163.com.evil.org`` and ``x.163.co`` are
+    not NetEase.
+    """
+    name = host.lower()
+    if name.endswith("."):
+        name = name[:-1]
+    for domain in domains:
+        if name == domain:
+            return True
+        prefix = name[: -len(domain) - 1]
+        if name.endswith("." + domain) and prefix and not prefix.endswith("."):
+            return True
+    return False
+
+
+def is_netease_url(url: str | None, domains: Collection[str] = NETEASE_DOMAINS) -> bool:
+    """True for an absolute (or ``//host/...``) URL whose host passes :func:`is_netease_host`."""
+    if not url:
+        return False
+    try:
+        host = urlsplit("https:" + url if url.startswith("//") else url).hostname
+    except ValueError:
+        return False
+    return host is not None and is_netease_host(host, domains)
 
 
 def host_in(hostname: str, port: int | None, hosts: Collection[str]) -> bool:
@@ -99,14 +133,17 @@ def host_in(hostname: str, port: int | None, hosts: Collection[str]) -> bool:
     return hostname in wanted or (port is not None and f"{hostname}:{port}" in wanted)
 
 
-def canonical_url(docid: str, *, channel: str = "dy") -> str:
-    """The desktop URL of an article: ``https://www.163.com/<channel>/article/<docid>.html``.
+def canonical_url(docid: str, *, channel: str | None = None) -> str:
+    """The URL that names an article when only its docid (and maybe its channel) is known.
 
-    Use ``channel="news"`` for newsroom articles; ``dy`` (网易号) is the safe default, the page links
-    its real canonical URL anyway.
+    With a ``channel`` (``news``, ``dy`` for 网易号...): the desktop page
+    ``https://www.163.com/<channel>/article/<docid>.html``. Without one: the app share page
+    ``https://c.m.163.com/news/a/<docid>.html``, which answers for every docid whatever its channel.
     """
     if not DOCID_RE.fullmatch(docid):
         raise ValueError(f"not a NetEase docid: {docid!r}")
+    if channel is None:
+        return f"https://c.m.163.com/news/a/{docid}.html"
     if not re.fullmatch(r"[a-z0-9_-]+", channel):
         raise ValueError(f"not a channel name: {channel!r}")
     return f"https://www.163.com/{channel}/article/{docid}.html"
@@ -135,20 +172,20 @@ def parse_article_url(line: str, *, allow_hosts: Collection[str] = ()) -> Articl
     """
     original = line.strip().lstrip("\ufeff")
     hostname, port, scheme, parts = _split(original)
-    if is_netease_host(hostname):
+    if is_netease_host(hostname, ARTICLE_DOMAINS):
         found = _netease(original, scheme, hostname, parts.path, parts.query)
         if found is not None:
             return found
     if host_in(hostname, port, allow_hosts):
         host = f"{hostname}:{port}" if port is not None else hostname
         return _mirror(original, scheme, host, parts.path)
-    raise URLRejected(f"not a NetEase article URL: {original}", reason="not_netease")
+    raise URLRejected(f"not a NetEase article URL: {original}", reason=Reason.NOT_NETEASE)
 
 
 def _split(original: str) -> tuple[str, int | None, str, _Parts]:
     """Validate the URL syntax; return (hostname, port, scheme, parts) or raise ``bad_url``."""
     if not original or any(c.isspace() or ord(c) < 32 for c in original):
-        raise URLRejected(f"not a URL: {original!r}", reason="bad_url")
+        raise URLRejected(f"not a URL: {original!r}", reason=Reason.BAD_URL)
     text = original
     if text.startswith("//"):
         text = "https:" + text
@@ -158,13 +195,13 @@ def _split(original: str) -> tuple[str, int | None, str, _Parts]:
         split = urlsplit(text)
         port = split.port
     except ValueError as exc:
-        raise URLRejected(f"not a URL: {original!r} ({exc})", reason="bad_url") from None
+        raise URLRejected(f"not a URL: {original!r} ({exc})", reason=Reason.BAD_URL) from None
     scheme = split.scheme.lower()
     if scheme not in ("http", "https"):
-        raise URLRejected(f"not an http(s) URL: {original!r}", reason="bad_url")
+        raise URLRejected(f"not an http(s) URL: {original!r}", reason=Reason.BAD_URL)
     hostname = (split.hostname or "").rstrip(".")
     if not hostname or not _HOST_RE.fullmatch(hostname):
-        raise URLRejected(f"no valid host in {original!r}", reason="bad_url")
+        raise URLRejected(f"no valid host in {original!r}", reason=Reason.BAD_URL)
     if port in (80, 443):
         port = None  # default ports say nothing; keep the fetch URL canonical
     return hostname, port, scheme, _Parts(split.path or "/", split.query)
@@ -187,7 +224,7 @@ def _netease(original: str, scheme: str, host: str, path: str, query: str) -> Ar
         if not m:
             return None
         docid = m.group("docid")
-        return make("app", docid, f"https://c.m.163.com/news/a/{docid}.html", None, _variant(m))
+        return make("app", docid, canonical_url(docid), None, _variant(m))
     if host in _DY_HOSTS:
         m = _DY_V2_PATH.fullmatch(path)
         if not m:
@@ -221,7 +258,7 @@ def _mirror(original: str, scheme: str, host: str, path: str) -> ArticleURL:
             chan = m.groupdict().get("chan")
             url = f"{scheme}://{host}{_strip_variant(path, m)}"
             return ArticleURL(original, m["docid"], url, host, "mirror", chan, m["variant"])
-    raise URLRejected(f"no NetEase article path in {original}", reason="not_netease")
+    raise URLRejected(f"no NetEase article path in {original}", reason=Reason.NOT_NETEASE)
 
 
 def _variant(m: re.Match[str]) -> str | None:

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Protocol, TextIO
 
+from .article import json_line
+
 __all__ = [
     "FORMATS",
     "ArticleWriter",
@@ -66,7 +68,7 @@ class JsonlWriter:
         self._out = out
 
     def write(self, record: Record) -> None:
-        self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._out.write(json_line(record) + "\n")
 
     def close(self) -> None:
         self._out.flush()
@@ -80,7 +82,7 @@ class JsonArrayWriter:
         self._count = 0
 
     def write(self, record: Record) -> None:
-        self._out.write(("[\n" if self._count == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
+        self._out.write(("[\n" if self._count == 0 else ",\n") + json_line(record))
         self._count += 1
 
     def close(self) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from httpserver import NeteaseServer, _Handler
 
 from scraper.config import FetchOptions
-from scraper.discover import DiscoverOptions
+from scraper.discovery import DiscoverOptions
 
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
 SHARED_LISTS = Path(__file__).resolve().parents[1].parent / "shared" / "netease-lists"

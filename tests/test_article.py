@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from scoring import SHARED_PAGES
 
 from scraper import Article, Image, clean_html
+from scraper.writers import open_writer
 
 FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "template": (str,),
@@ -69,3 +72,48 @@ def test_to_dict_from_dict_round_trip() -> None:
     )  # fmt: skip
     assert Article.from_dict(json.loads(json.dumps(article.to_dict()))) == article
     assert article.paragraphs == ["一", "二"]
+
+
+def test_repr_is_short() -> None:
+    article = Article(template="pc-2021", title="标" * 40, text="正文" * 5000, docid="K1234567890ABCDE")
+    shown = repr(article)
+    assert shown == f"Article(docid='K1234567890ABCDE', title='{'标' * 29}…', text=10000 chars)"
+    assert (
+        repr(Article(template="x", title="短标题", text=""))
+        == "Article(docid=None, title='短标题', text=0 chars)"
+    )
+
+
+def test_to_json_is_the_line_clean_writes() -> None:
+    page = FIXTURES / "pc-2021" / "news-tech.html"
+    article = clean_html(page.read_bytes())
+    out = io.StringIO()
+    writer = open_writer("jsonl", out)
+    writer.write(article.to_dict())
+    writer.close()
+    assert out.getvalue() == article.to_json() + "\n"
+    assert "\\u" not in article.to_json() and article.title in article.to_json()
+    assert Article.from_dict(json.loads(article.to_json())) == article
+
+
+@pytest.mark.parametrize(
+    ("published_at", "expected"),
+    [
+        ("2025-10-16T20:02:18+08:00", datetime(2025, 10, 16, 12, 2, 18, tzinfo=timezone.utc)),
+        ("2025-10-16T20:02:18", datetime(2025, 10, 16, 12, 2, 18, tzinfo=timezone.utc)),  # Beijing assumed
+        ("2025-10-16T12:02:18+00:00", datetime(2025, 10, 16, 12, 2, 18, tzinfo=timezone.utc)),
+        (None, None),
+        ("", None),
+        ("16/10/2025", None),
+    ],
+)
+def test_published_is_an_aware_datetime(published_at: str | None, expected: datetime | None) -> None:
+    when = Article(template="x", title="", text="", published_at=published_at).published
+    assert when == expected
+    if when is not None:
+        assert when.utcoffset() is not None
+
+
+def test_published_of_a_cleaned_page_keeps_the_beijing_offset() -> None:
+    article = clean_html((FIXTURES / "pc-2021" / "news-tech.html").read_bytes())
+    assert article.published is not None and article.published.isoformat() == article.published_at

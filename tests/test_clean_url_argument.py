@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper import clean_html
+from scraper import ParseError, clean_html
 
 PAGE = Path(__file__).resolve().parents[1] / "fixtures" / "pc-2021" / "news-tech.html"
 OWN_DOCID = "K8HAMTB000097U7R"  # the page's canonical URL and data-docid say so
@@ -35,3 +35,23 @@ def test_the_url_gives_the_docid_when_the_page_states_none() -> None:
     )
     article = clean_html(html, url="https://news.163.com/19/1104/10/ET4N763200018AOR.html")
     assert article.docid == "ET4N763200018AOR"
+
+
+_NO_MARKERS = (
+    "<html><head><title>一篇文章</title></head><body><div class='main'><h1>一篇文章</h1>"
+    + ("<p>" + "这是一段正文内容，用来测试文章页面的正文提取是否正常工作。" * 3 + "</p>") * 4
+    + "</div></body></html>"
+)
+
+
+@pytest.mark.parametrize("host", ["www.163.com", "bbs.netease.com", "126.net", "WWW.163.COM."])
+def test_a_netease_address_makes_a_page_without_markers_netease(host: str) -> None:
+    article = clean_html(_NO_MARKERS, url=f"https://{host}/special/x.html")
+    assert article.template == "fallback" and "正文内容" in article.text
+
+
+@pytest.mark.parametrize("host", ["evil163.com", "163.com.evil.org", "x163.com", "163.co", "my126.net"])
+def test_a_look_alike_address_does_not(host: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        clean_html(_NO_MARKERS, url=f"https://{host}/news/article/ET4N763200018AOR.html")
+    assert caught.value.reason == "not_netease"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from test_warc_read import Rec, netease_page, write_warc
 
-from scraper.crawl.output import RunLock
+from scraper.crawling.output import RunLock
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = netease_page()
@@ -70,6 +70,21 @@ def test_output_onto_another_name_of_a_file_in_an_input_folder_is_refused(tmp_pa
     assert_refused(cli(folder, "-o", hard), "under another name")
     assert_refused(cli(folder, "-o", soft), "under another name")
     assert (folder / "1.html").read_bytes() == PAGE and soft.read_bytes() == PAGE
+
+
+def test_an_existing_output_beside_a_symlink_loop_in_an_input_folder(tmp_path: Path) -> None:
+    # The check walks the input folder for other names of the output; an entry the walk cannot
+    # read (a symlink loop) is a read_error failure of the run, not a crash of the check.
+    folder = pages(tmp_path / "in")
+    (folder / "self.html").symlink_to("self.html")
+    out = tmp_path / "out.jsonl"
+    out.write_text("", encoding="utf-8")
+    done = cli(folder, "-o", out)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(out.read_text("utf-8").splitlines()) == 2
+    failures = (tmp_path / "out.jsonl.failures.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line)["reason"] for line in failures] == ["read_error"]
 
 
 def test_failures_file_onto_an_input_is_refused(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""scraper.crawl.cleaning: pages go to the pool in batches, each caller gets its own page's outcome;
+"""scraper.crawling.cleaning: pages go to the pool in batches, each caller gets its own page's outcome;
 a worker process that dies is replaced and the page that killed it is failed as ``worker_crashed``."""
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import pytest
 from httpserver import NeteaseServer
 
 from scraper.config import FetchOptions
-from scraper.crawl import CrawlOptions, cleaning, crawl, runner
-from scraper.crawl.cleaning import Cleaned, PoolCleaner, WorkersFailed, clean_in_worker, clean_pool
-from scraper.crawl.output import failures_path
+from scraper.crawling import CrawlOptions, cleaning, crawl, runner
+from scraper.crawling.cleaning import Cleaned, PoolCleaner, WorkersFailed, clean_in_worker, clean_pool
+from scraper.crawling.output import failures_path
 
 IDS = [f"KAAAAAAA{i:08d}" for i in range(6)]
 KILLER = "KAAAAAAA99999999"  # the page whose cleaning kills its worker process

@@ -13,7 +13,7 @@ import pytest
 from httpserver import NeteaseServer
 
 from scraper.cli import build_parser, main
-from scraper.crawl.state import StateStore
+from scraper.crawling.state import StateStore
 
 ROOT = Path(__file__).resolve().parents[1]
 IDS = ["KEEEEEEE00000001", "KEEEEEEE00000002"]

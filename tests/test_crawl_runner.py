@@ -12,9 +12,9 @@ from httpserver import NeteaseServer, article_page
 
 from scraper import Article
 from scraper.config import FetchOptions
-from scraper.crawl import CrawlOptions, CrawlProgress, crawl, crawl_async
-from scraper.crawl.output import failures_path, state_path
-from scraper.crawl.state import StateStore
+from scraper.crawling import CrawlOptions, CrawlProgress, crawl, crawl_async
+from scraper.crawling.output import failures_path, state_path
+from scraper.crawling.state import StateStore
 from scraper.fetch import FetchResult
 
 IDS = [f"KAAAAAAA{i:08d}" for i in range(6)]
@@ -268,7 +268,7 @@ def test_retry_failed_reads_rejected_lines_again(netease_server: NeteaseServer, 
 def test_an_unexpected_cleaner_exception_is_an_internal_error_failure(
     netease_server: NeteaseServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scraper.crawl import runner
+    from scraper.crawling import runner
 
     real = runner.clean_html
 

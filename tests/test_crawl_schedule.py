@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from scraper.crawl import schedule
-from scraper.crawl.schedule import LineReader, Scheduler, count_lines, parse_line
-from scraper.crawl.state import AddResult, Item, StateStore
+from scraper.crawling import schedule
+from scraper.crawling.schedule import LineReader, Scheduler, count_lines, parse_line
+from scraper.crawling.state import AddResult, Item, StateStore
 
 D1, D2 = "G33O1QTA05372UZS", "F6ISIFBD0001899O"
 

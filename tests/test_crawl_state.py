@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.crawl.output import FailureLog, JsonlOutput, RunLock, dumps, scan_output, truncate_partial
-from scraper.crawl.state import Failure, NewItem, StateStore
+from scraper.crawling.output import FailureLog, JsonlOutput, RunLock, dumps, scan_output, truncate_partial
+from scraper.crawling.state import Failure, NewItem, StateStore
 from scraper.errors import StateStoreError
 
 D1, D2, D3 = "AAAAAAAA00000001", "AAAAAAAA00000002", "AAAAAAAA00000003"
@@ -67,11 +67,11 @@ def test_claim_walks_forward_and_skips_done_and_failed(store: StateStore) -> Non
 
 def test_attempts_accumulate_over_runs_and_retry_failed_requeues(store: StateStore) -> None:
     store.add([art(1, D1), NewItem(2, "junk", reason="bad_url")], last_lineno=2)
-    store.mark_failed(D1, Failure("u", D1, "timeout", 4, None, "read timed out"))
+    store.commit_batch((), [(D1, Failure("u", D1, "timeout", 4, None, "read timed out"))])
     assert store.requeue_failed() == 1
     assert [i.attempts for i in store.claim(0, 10)] == [4]
     assert store.counts() == (0, 1, {})  # the rejected line is forgotten, to be re-read
-    store.mark_failed(D1, Failure("u", D1, "timeout", 4, None))
+    store.commit_batch((), [(D1, Failure("u", D1, "timeout", 4, None))])
     assert [f.attempts for f in store.iter_failures()] == [8]
 
 

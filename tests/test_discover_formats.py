@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scraper import FeedError, discover
-from scraper.discover import channel_feed, json_api, links, mobile_list, publisher_page, rank_page
-from scraper.discover.formats import FORMATS, detect
+from scraper.discovery import channel_feed, json_api, links, mobile_list, publisher_page, rank_page
+from scraper.discovery.formats import FORMATS, detect
 from scraper.encoding import decode_html
 
 

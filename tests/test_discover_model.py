@@ -1,4 +1,4 @@
-"""scraper.discover.model: times from docids and feeds, ``--since`` values."""
+"""scraper.discovery.model: times from docids and feeds, ``--since`` values."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from scraper.discover.model import BEIJING, docid_time, parse_feed_time, parse_since
+from scraper.discovery.model import BEIJING, docid_time, parse_feed_time, parse_since
 
 
 def test_docid_time_reads_the_creation_time() -> None:

@@ -9,7 +9,7 @@ from discover_helpers import ARTI, CM, DY, DY_QUERY, FEEDS, QueryServer, mirrore
 from httpserver import Respond
 
 from scraper import discover
-from scraper.discover.model import SourceFailure
+from scraper.discovery.model import SourceFailure
 
 
 @pytest.fixture

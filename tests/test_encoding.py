@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.encoding import Decoded, decode_html, decode_page, normalise_charset
+from scraper.encoding import Decoded, charset_from_content_type, decode_html, decode_page, normalise_charset
 from scraper.errors import DecodeError
 
 TEXT = "网易新闻：国务院发布《通知》，“数据”与镕、堃、喆等生僻字"  # 镕/堃/喆 are outside GB2312
@@ -201,3 +201,23 @@ def test_shared_utf8_pages_with_a_gbk_fragment_keep_all_their_utf8_text() -> Non
         assert got.encoding == "utf-8", name
         assert got.text.startswith(data[:at].decode()) and got.text.endswith(data[at:].decode()), name
         assert 0 < got.replaced <= len(fragment), name
+
+
+@pytest.mark.parametrize(
+    ("header", "charset"),
+    [
+        ("text/html; charset=utf-8", "utf-8"),
+        ("text/html;charset=GBK", "gbk"),
+        ('text/html; charset="GB2312"', "gb2312"),
+        ("text/html; charset='utf-8'", "utf-8"),
+        ("text/html; Charset = UTF-8 ; q=1", "utf-8"),
+        ('text/html; name="a;b"; charset=gbk', "gbk"),
+        ("text/html; charset=", None),
+        ("text/html", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_charset_from_content_type(header: str | None, charset: str | None) -> None:
+    """One reader for the fetcher and the WARC reader."""
+    assert charset_from_content_type(header) == charset

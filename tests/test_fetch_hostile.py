@@ -15,8 +15,8 @@ import pytest
 from httpserver import NeteaseServer, Respond
 
 from scraper.config import FetchOptions
-from scraper.crawl import CrawlOptions, crawl, crawl_async
-from scraper.crawl.state import StateStore
+from scraper.crawling import CrawlOptions, crawl, crawl_async
+from scraper.crawling.state import StateStore
 from scraper.errors import FetchError
 from scraper.fetch import Backoff, Fetcher, FetchResult
 

@@ -34,6 +34,14 @@ def test_pc2021_traps() -> None:
     assert article.paragraphs == ["第一段正文，足够长的一句话。", "图说"]
 
 
+def test_a_data_docid_is_read_with_the_one_docid_pattern() -> None:
+    # A real docid (netease-pages/zhhsx-new.html) with a W in its first 8 characters: the templates once
+    # required base-32 there and fell back to other sources; now every reader uses urls.DOCID_RE.
+    page = PC2021.replace("K1234567890ABCDE", "FGN5RT2W0519EO06")
+    assert clean_html(page).docid == "FGN5RT2W0519EO06"
+    assert clean_html(PC2021.replace("K1234567890ABCDE", "k1234567890abcde")).docid is None
+
+
 def test_editor_code_and_author_from_source_line() -> None:
     html = PC2021.replace(
         '<div class="post_statement">',

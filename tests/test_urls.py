@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from hostnames import LOOK_ALIKES, NETEASE_HOSTS
 from hypothesis import given
 from hypothesis import strategies as st
 
 from scraper.errors import URLRejected
-from scraper.urls import canonical_url, docid_from_url, host_in, is_netease_host, parse_article_url
+from scraper.urls import (
+    ARTICLE_DOMAINS,
+    canonical_url,
+    docid_from_url,
+    host_in,
+    is_netease_host,
+    is_netease_url,
+    parse_article_url,
+)
 
 ID = "G33O1QTA05372UZS"
 
@@ -268,7 +277,8 @@ def test_netease_host_in_allow_hosts_keeps_its_family() -> None:
 
 
 def test_canonical_url_from_docid() -> None:
-    assert canonical_url(ID) == f"https://www.163.com/dy/article/{ID}.html"
+    assert canonical_url(ID) == f"https://c.m.163.com/news/a/{ID}.html"  # answers whatever the channel
+    assert canonical_url(ID, channel="dy") == f"https://www.163.com/dy/article/{ID}.html"
     assert canonical_url(ID, channel="news") == f"https://www.163.com/news/article/{ID}.html"
     assert parse_article_url(canonical_url(ID)).docid == ID
     with pytest.raises(ValueError):
@@ -285,9 +295,35 @@ def test_docid_from_any_url() -> None:
     assert docid_from_url("http://[::1") is None
 
 
+@pytest.mark.parametrize("host", NETEASE_HOSTS)
+def test_netease_hosts(host: str) -> None:
+    assert is_netease_host(host)
+    assert is_netease_url(f"https://{host}/news/article/{ID}.html")
+    assert is_netease_url(f"//{host}/x.html")
+
+
+@pytest.mark.parametrize("host", LOOK_ALIKES)
+def test_look_alike_hosts_are_not_netease(host: str) -> None:
+    assert not is_netease_host(host)
+    assert not is_netease_url(f"https://{host}/news/article/{ID}.html")
+    assert not is_netease_url(f"https://{host}@evil.org/news/article/{ID}.html")
+
+
+def test_article_urls_live_on_163_com_only() -> None:
+    assert is_netease_host("news.163.com", ARTICLE_DOMAINS)
+    assert not is_netease_host("bbs.netease.com", ARTICLE_DOMAINS)
+    with pytest.raises(URLRejected):
+        parse_article_url(f"http://news.netease.com/20/0229/18/{ID}.html")
+
+
+def test_netease_url_junk() -> None:
+    assert not is_netease_url(None)
+    assert not is_netease_url("")
+    assert not is_netease_url("http://[::1")
+    assert not is_netease_url("/dy/article/x.html")
+
+
 def test_host_helpers() -> None:
-    assert is_netease_host("163.com") and is_netease_host("caozhi.news.163.com")
-    assert not is_netease_host("evil163.com")
     assert host_in("127.0.0.1", 8765, ["127.0.0.1:8765"])
     assert host_in("mirror.example", 81, ["Mirror.Example"])
     assert not host_in("127.0.0.1", 8766, ["127.0.0.1:8765"])

@@ -16,7 +16,7 @@ def test_a_crawl_imports_trafilatura_before_fetching(tmp_path: Path) -> None:
         import sys
         import scraper
         assert "trafilatura" not in sys.modules, "import scraper must not load trafilatura"
-        from scraper.crawl import runner
+        from scraper.crawling import runner
         seen = []
         original = runner.warm_up
         def spy():

@@ -14,7 +14,7 @@ from __future__ import annotations
 import zlib
 from typing import BinaryIO, Protocol
 
-from ..errors import ArchiveError
+from ..errors import ArchiveError, Reason
 
 __all__ = ["GzipMemberStream", "Mark", "PlainStream", "RecordStream"]
 
@@ -110,7 +110,6 @@ class GzipMemberStream:
         self._in_pos = raw.tell()  # file offset of self._in[0]
         self._inflater: zlib._Decompress | None = None
         self._buf = bytearray()  # inflated bytes not yet handed out
-        self._buf_start = 0  # member offset the first byte of self._buf came from
         # (length, member offset, offset in the member's output) runs making up self._buf
         self._pieces: list[tuple[int, int, int]] = []
         self._member = -1  # offset of the member being inflated
@@ -252,4 +251,4 @@ class GzipMemberStream:
 
     def _fail(self, member: int, message: str) -> None:
         self._failed_member = self.error_offset = member
-        raise ArchiveError(message, reason="bad_gzip")
+        raise ArchiveError(message, reason=Reason.BAD_GZIP)

@@ -32,13 +32,14 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 
-from ..config import MAX_BODY_BYTES, NETEASE_HOST_SUFFIXES
-from ..errors import ArchiveError
+from ..config import MAX_BODY_BYTES
+from ..encoding import charset_from_content_type
+from ..errors import ArchiveError, Reason
+from ..urls import is_netease_url
 from .streams import GZIP_MAGIC, GzipMemberStream, PlainStream, RecordStream
 
 __all__ = [
@@ -146,20 +147,20 @@ def _records(stream: RecordStream, max_bytes: int) -> Iterator[WarcItem]:
                 line, pending = pending, None
             if not line:
                 if stream.truncated and offset != last:  # cut inside a member before any record byte
-                    yield WarcBroken(offset, "truncated", "the file ends inside a gzip member")
+                    yield WarcBroken(offset, Reason.TRUNCATED, "the file ends inside a gzip member")
                 return
             last = offset
             if not line.strip():
                 continue  # the blank lines that end every record
             if not line.startswith(b"WARC/"):
-                yield WarcBroken(offset, "bad_header", "expected a WARC version line, found other bytes")
+                yield WarcBroken(offset, Reason.BAD_HEADER, "expected a WARC version line, found other bytes")
                 pending, offset = _next_version_line(stream)
                 continue
             header = _read_header(stream, line)
             if isinstance(header, tuple):
                 reason, message = header
                 yield WarcBroken(offset, reason, message)
-                if reason != "truncated":
+                if reason != Reason.TRUNCATED:
                     pending, offset = _next_version_line(stream)
                 continue
             block_start = stream.mark()
@@ -181,7 +182,7 @@ def _records(stream: RecordStream, max_bytes: int) -> Iterator[WarcItem]:
                 yield _lying_length(offset, item.message, url)
                 raise
             if pending is None and item.short:
-                yield WarcBroken(offset, "truncated", item.message, url)
+                yield WarcBroken(offset, Reason.TRUNCATED, item.message, url)
             else:
                 yield _lying_length(offset, item.message, url)
                 offset = next_offset
@@ -193,7 +194,7 @@ def _records(stream: RecordStream, max_bytes: int) -> Iterator[WarcItem]:
 
 
 def _lying_length(offset: int, why: str, url: str | None) -> WarcBroken:
-    return WarcBroken(offset, "bad_header", f"Content-Length does not fit the record: {why}", url)
+    return WarcBroken(offset, Reason.BAD_HEADER, f"Content-Length does not fit the record: {why}", url)
 
 
 def _next_version_line(stream: RecordStream) -> tuple[bytes | None, int]:
@@ -213,21 +214,21 @@ def _read_header(stream: RecordStream, first: bytes) -> StatusAndHeaders | tuple
     while True:
         line = stream.readline(MAX_LINE)
         if not line:
-            return "truncated", "the file ends inside a WARC header"
+            return Reason.TRUNCATED, "the file ends inside a WARC header"
         lines.append(line)
         if not line.strip():
             break
         if not line.endswith(b"\n") and len(line) < MAX_LINE:
-            return "truncated", "the file ends inside a WARC header"
+            return Reason.TRUNCATED, "the file ends inside a WARC header"
         if len(lines) > MAX_HEADER_LINES or not line.endswith(b"\n"):
-            return "bad_header", "WARC header too long"
+            return Reason.BAD_HEADER, "WARC header too long"
     try:
         parsed = StatusAndHeadersParser(WARC_VERSIONS).parse(io.BytesIO(b"".join(lines)))
     except Exception as exc:  # warcio raises its own exception types and ValueError alike
-        return "bad_header", f"unreadable WARC header: {exc}"
+        return Reason.BAD_HEADER, f"unreadable WARC header: {exc}"
     length = parsed.get_header("Content-Length")
     if length is None or not _LENGTH.fullmatch(length.strip()):
-        return "bad_header", f"bad or missing Content-Length: {length!r}"
+        return Reason.BAD_HEADER, f"bad or missing Content-Length: {length!r}"
     return parsed
 
 
@@ -262,9 +263,9 @@ def _read_block_of(
     requested = (header.get_header(REQUESTED_URI_HEADER) or "").strip() or None
     skip = None
     if rec_type != "response":
-        skip = "non_response"
-    elif not _is_netease(url) and requested is None:
-        skip = "non_netease"
+        skip = Reason.NON_RESPONSE
+    elif not is_netease_url(url) and requested is None:
+        skip = Reason.NON_NETEASE
     if skip is not None:
         if (got := stream.skip(length)) < length:
             return _Misframed(True, f"{rec_type} record has {got} of {length} bytes")
@@ -274,7 +275,7 @@ def _read_block_of(
         if (got := stream.skip(length)) < length:
             return _Misframed(True, f"record has {got} of {length} bytes")
         return WarcBroken(
-            offset, "truncated", f"the crawler truncated this record (WARC-Truncated: {reason})", url
+            offset, Reason.TRUNCATED, f"the crawler truncated this record (WARC-Truncated: {reason})", url
         )
     keep = min(length, max_bytes + HTTP_HEADER_ROOM)
     block = stream.read(keep)
@@ -295,22 +296,22 @@ def _page_from_block(offset: int, url: str, block: bytes, *, cut: bool, max_byte
         )
         status = int(http.get_statuscode())
     except Exception as exc:  # any unreadable status line or header block
-        return WarcBroken(offset, "bad_http", f"unreadable HTTP response header: {exc}", url)
+        return WarcBroken(offset, Reason.BAD_HTTP, f"unreadable HTTP response header: {exc}", url)
     if status != 200:
-        return WarcSkip(offset, f"http_{status}")
+        return WarcSkip(offset, Reason.http(status))
     content_type = http.get_header("Content-Type") or ""
-    mime, _, params = content_type.partition(";")
+    mime = content_type.partition(";")[0]
     if mime.strip() and mime.strip().lower() not in HTML_TYPES:
-        return WarcSkip(offset, "non_html")
+        return WarcSkip(offset, Reason.NON_HTML)
     if cut:
-        return WarcBroken(offset, "too_large", f"page is larger than {max_bytes} bytes", url)
+        return WarcBroken(offset, Reason.TOO_LARGE, f"page is larger than {max_bytes} bytes", url)
     try:
         payload = _decoded_payload(http, body, max_bytes)
     except Exception as exc:  # broken chunking or compression
-        return WarcBroken(offset, "bad_payload", f"cannot decode HTTP payload: {exc}", url)
+        return WarcBroken(offset, Reason.BAD_PAYLOAD, f"cannot decode HTTP payload: {exc}", url)
     if len(payload) > max_bytes:
-        return WarcBroken(offset, "too_large", f"page is larger than {max_bytes} bytes", url)
-    return WarcPage(offset, url, payload, _charset(params))
+        return WarcBroken(offset, Reason.TOO_LARGE, f"page is larger than {max_bytes} bytes", url)
+    return WarcPage(offset, url, payload, charset_from_content_type(content_type))
 
 
 def _decoded_payload(http: StatusAndHeaders, body: io.BytesIO, max_bytes: int) -> bytes:
@@ -335,19 +336,3 @@ def _decoded_payload(http: StatusAndHeaders, body: io.BytesIO, max_bytes: int) -
             break
         out += piece
     return bytes(out)
-
-
-def _charset(params: str) -> str | None:
-    for param in params.split(";"):
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            return value.strip().strip("\"'") or None
-    return None
-
-
-def _is_netease(url: str) -> bool:
-    try:
-        host = (urlsplit(url).hostname or "").rstrip(".")
-    except ValueError:
-        return False
-    return any(host == s or host.endswith("." + s) for s in NETEASE_HOST_SUFFIXES)

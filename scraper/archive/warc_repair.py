@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..config import MAX_BODY_BYTES
-from ..errors import ArchiveError
+from ..errors import ArchiveError, Reason
 from .streams import GZIP_MAGIC
 
 __all__ = ["FEXTRA", "LENGTH_FIELD", "LENGTH_ID", "MAX_TORN_BYTES", "Repair", "repair_warc"]
@@ -65,7 +65,7 @@ def repair_warc(path: str | Path, *, locked: BinaryIO | None = None) -> Repair:
             _check_torn(path, fh, kept, size)
         if kept > 0 and not _head(fh, 0).startswith(b"WARC/"):
             raise ArchiveError(
-                f"{path} is a gzip file but not a WARC: not appending to it", reason="warc_error"
+                f"{path} is a gzip file but not a WARC: not appending to it", reason=Reason.WARC_ERROR
             )
     if kept < size:
         with contextlib.ExitStack() as stack:
@@ -184,7 +184,7 @@ def _check_torn(path: Path, fh: BinaryIO, kept: int, size: int) -> None:
         raise ArchiveError(
             f"{path}: unreadable data from byte {kept} ({size - kept} bytes to the end) is not a torn"
             f" write of this tool ({why}); not appending to it (move it aside or name another --warc file)",
-            reason="warc_error",
+            reason=Reason.WARC_ERROR,
         )
 
 

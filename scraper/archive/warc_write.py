@@ -49,7 +49,7 @@ from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.warcwriter import WARCWriter
 
 from .._version import __version__
-from ..errors import ArchiveError
+from ..errors import ArchiveError, Reason
 from ..fetch.result import FetchResult
 from .streams import GZIP_MAGIC
 from .warc_read import REQUESTED_URI_HEADER
@@ -225,7 +225,7 @@ class WarcWriter:
         with self._lock:
             if self._fh is None:
                 raise ArchiveError(
-                    f"{self.path}: the WARC writer is closed (or a write failed)", reason="warc_error"
+                    f"{self.path}: the WARC writer is closed (or a write failed)", reason=Reason.WARC_ERROR
                 )
             fd = self._fh.fileno()
             start = os.lseek(fd, 0, os.SEEK_END)
@@ -252,7 +252,7 @@ def _lock_exclusive(fh: BinaryIO, path: Path) -> None:
     try:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as exc:
-        raise ArchiveError(f"another crawl is writing to {path}", reason="locked") from exc
+        raise ArchiveError(f"another crawl is writing to {path}", reason=Reason.LOCKED) from exc
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -70,8 +70,7 @@ def is_boilerplate_line(line: str) -> bool:
     )
 
 
-def remove_noise(body: LexborNode, extra_selector: str | None = None) -> None:
+def remove_noise(body: LexborNode) -> None:
     """Delete boilerplate blocks inside ``body`` (in place)."""
-    selector = BODY_NOISE_SELECTOR if not extra_selector else f"{BODY_NOISE_SELECTOR}, {extra_selector}"
-    for node in body.css(selector):
+    for node in body.css(BODY_NOISE_SELECTOR):
         node.decompose()

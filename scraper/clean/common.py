@@ -123,7 +123,7 @@ def strip_title_suffix(title: str | None) -> str | None:
 
 def _is_hidden(node: LexborNode) -> bool:
     style = node.attributes.get("style")
-    return bool(style) and "display:none" in style.replace(" ", "").lower()
+    return style is not None and "display:none" in style.replace(" ", "").lower()
 
 
 def paragraphs_from(nodes: Iterable[LexborNode], *, newline_breaks: bool = False) -> list[str]:

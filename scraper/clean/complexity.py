@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import ParseError
+from ..errors import ParseError, Reason
 
 __all__ = ["check_complexity"]
 
@@ -67,7 +67,7 @@ def check_complexity(text: str) -> None:
     """Raise ``ParseError(reason="too_complex")`` for a page that would take seconds to parse."""
     tags = text.count("<")
     if tags > MAX_TAGS:
-        raise ParseError(f"the page has {tags:,} tags (more than {MAX_TAGS:,})", reason="too_complex")
+        raise ParseError(f"the page has {tags:,} tags (more than {MAX_TAGS:,})", reason=Reason.TOO_COMPLEX)
     # A tag with thousands of attributes has thousands of "=": only then is the page looked at closely.
     if text.count("=") > ATTRIBUTE_SCAN_FROM:
         for piece in text.split("<"):  # memchr speed; only the rare long piece is looked at
@@ -76,10 +76,10 @@ def check_complexity(text: str) -> None:
                 words = len(piece[: end if end != -1 else len(piece)].split())
                 if words > MAX_ATTRIBUTES:
                     raise ParseError(
-                        f"a tag on the page has {words:,} attributes or more", reason="too_complex"
+                        f"a tag on the page has {words:,} attributes or more", reason=Reason.TOO_COMPLEX
                     )
     if tags > DEPTH_SCAN_FROM and _max_depth(text) > MAX_DEPTH:
-        raise ParseError(f"the page nests tags more than {MAX_DEPTH:,} deep", reason="too_complex")
+        raise ParseError(f"the page nests tags more than {MAX_DEPTH:,} deep", reason=Reason.TOO_COMPLEX)
 
 
 def _max_depth(text: str) -> int:

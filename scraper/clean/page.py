@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -68,19 +67,6 @@ class Page:
             content = attrs.get("content")
             if key and content is not None:
                 out.setdefault(key.strip().lower(), content.strip())
-        return out
-
-    @cached_property
-    def json_ld(self) -> list[dict]:
-        """Every JSON-LD object of the page (invalid blocks are ignored)."""
-        out: list[dict] = []
-        for node in self.tree.css('script[type="application/ld+json"]'):
-            try:
-                data = json.loads(node.text() or "")
-            except ValueError:
-                continue
-            items = data if isinstance(data, list) else [data]
-            out.extend(item for item in items if isinstance(item, dict))
         return out
 
     @cached_property

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import TypedDict
-from urllib.parse import urlsplit
 
 from ..article import Article, Image
 from ..encoding import decode_html
-from ..errors import DecodeError, ParseError, URLRejected
-from ..urls import is_netease_host, parse_article_url
+from ..errors import DecodeError, ParseError, Reason, URLRejected
+from ..urls import canonical_url, is_netease_url, parse_article_url
 from .boilerplate import remove_noise
 from .common import collapse, images_from, paragraphs_from
 from .complexity import check_complexity
@@ -25,7 +24,6 @@ __all__ = ["clean_html", "clean_with"]
 
 _GENERIC = Generic()
 _NETEASE_MARKERS = re.compile(r"163\.com|126\.net|netease|网易", re.IGNORECASE)
-_OTHER_NETEASE_DOMAINS = (".126.net", ".netease.com")
 _DELETED_MARKERS = re.compile(
     r"页面不存在|页面没有找到|文章已被?删除|内容已被?删除|该文章不存在|已被作者删除|404\s*Not\s*Found|网易-404|"
     r"您访问的页面|sorry,?\s*the page"
@@ -64,7 +62,7 @@ def clean_with(
     if isinstance(html, bytes):
         text = decode_html(html, http_charset=charset)
     elif not html.strip():
-        raise DecodeError("the input is empty", reason="empty")
+        raise DecodeError("the input is empty", reason=Reason.EMPTY)
     else:
         text = html
     check_complexity(text)
@@ -79,11 +77,11 @@ def clean_with(
         try:
             return _clean_unknown_layout(page)
         except ParseError as exc:
-            if exc.reason != "not_an_article" or link_page:
+            if exc.reason != Reason.NOT_AN_ARTICLE or link_page:
                 raise
             # An article frame with an empty body: the page is an article, its text is missing.
             raise ParseError(
-                f"the {template.name} body is empty and no other prose was found", reason="no_body"
+                f"the {template.name} body is empty and no other prose was found", reason=Reason.NO_BODY
             ) from None
     return _clean_unknown_layout(page)
 
@@ -104,10 +102,10 @@ def _clean_with_template(page: Page, template: Template) -> Article | None:
 
 def _clean_unknown_layout(page: Page) -> Article:
     """The template-free path: NetEase chrome pruned, the main content found by its prose, then pruned."""
-    if not _netease_url(page.url) and not _NETEASE_MARKERS.search(page.html):
-        raise ParseError("not a NetEase page (no 163.com/网易 markers)", reason="not_netease")
+    if not is_netease_url(page.url) and not _NETEASE_MARKERS.search(page.html):
+        raise ParseError("not a NetEase page (no 163.com/网易 markers)", reason=Reason.NOT_NETEASE)
     if _looks_deleted(page):
-        raise ParseError("the article was deleted or the page does not exist", reason="deleted")
+        raise ParseError("the article was deleted or the page does not exist", reason=Reason.DELETED)
     fields = _metadata(page, _GENERIC)  # before anything is pruned
     link_page = _is_link_page(page, fields["docid"])  # before the chrome goes: list pages are mostly chrome
     remove_chrome(page)
@@ -117,7 +115,7 @@ def _clean_unknown_layout(page: Page) -> Article:
     if content is not None and in_teaser_list(content.nodes[0], fields["docid"]):
         raise ParseError(
             "the page's only prose is the summary of one item in a list of articles (a channel page?)",
-            reason="not_an_article",
+            reason=Reason.NOT_AN_ARTICLE,
         )
     if content is not None:
         nodes = list(content.nodes)
@@ -132,13 +130,13 @@ def _clean_unknown_layout(page: Page) -> Article:
     if not paragraphs and link_page:
         raise ParseError(
             "no article prose on the page, only links to other articles (a list, channel or index page?)",
-            reason="not_an_article",
+            reason=Reason.NOT_AN_ARTICLE,
         )
     if not paragraphs:
         _raise_no_body(page)
     if not _reads_like_an_article(paragraphs):
         raise ParseError(
-            "no article prose on the page (a list, channel or index page?)", reason="not_an_article"
+            "no article prose on the page (a list, channel or index page?)", reason=Reason.NOT_AN_ARTICLE
         )
     if (
         _at_a_list_address(page.url)
@@ -147,7 +145,7 @@ def _clean_unknown_layout(page: Page) -> Article:
     ):
         raise ParseError(
             "a list address (not an article URL) with a short lead and many links: a channel or topic page",
-            reason="not_an_article",
+            reason=Reason.NOT_AN_ARTICLE,
         )
     return Article(template="fallback", text="\n".join(paragraphs), images=images, **fields)
 
@@ -158,7 +156,7 @@ def _docid_of(page: Page) -> str | None:
 
 def _at_a_list_address(url: str | None) -> bool:
     """True for a NetEase URL that the URL grammar does not take for an article (``/special/``, ``/world/``)."""
-    if not _netease_url(url):
+    if not is_netease_url(url):
         return False
     try:
         parse_article_url(url or "")
@@ -177,16 +175,6 @@ def _without_headline(paragraphs: list[str], title: str) -> list[str]:
     return [p for i, p in enumerate(paragraphs) if not (i < 3 and p == title)]
 
 
-def _netease_url(url: str | None) -> bool:
-    if not url:
-        return False
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return False
-    return is_netease_host(host) or host.endswith(_OTHER_NETEASE_DOMAINS)
-
-
 def _reads_like_an_article(paragraphs: list[str]) -> bool:
     """True when some paragraph is prose: headline lists (channel and index pages) have no full stops."""
     return any(len(p) >= _PROSE_MIN_LINE and _SENTENCE_STOP.search(p) for p in paragraphs)
@@ -194,8 +182,8 @@ def _reads_like_an_article(paragraphs: list[str]) -> bool:
 
 def _raise_no_body(page: Page) -> None:
     if _looks_deleted(page):
-        raise ParseError("the article was deleted or the page does not exist", reason="deleted")
-    raise ParseError("no article body found on the page", reason="no_body")
+        raise ParseError("the article was deleted or the page does not exist", reason=Reason.DELETED)
+    raise ParseError("no article body found on the page", reason=Reason.NO_BODY)
 
 
 def _looks_deleted(page: Page) -> bool:
@@ -252,5 +240,4 @@ def _canonical_from(url: str | None, docid: str | None) -> str | None:
             parsed = None
         if parsed is not None and parsed.docid == docid:
             return parsed.fetch_url
-    # The app share page answers for every docid, whatever the channel.
-    return f"https://c.m.163.com/news/a/{docid}.html" if docid else None
+    return canonical_url(docid) if docid else None

@@ -19,11 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from ..urls import docid_from_url, is_netease_host
+from ..urls import ARTICLE_DOMAINS, docid_from_url, is_netease_url
 from .labels import (
     is_chrome_text,
     is_closed_section_heading,
@@ -82,10 +81,6 @@ class _Stats:
     def link_share(self) -> float:
         return self.link_chars / self.chars if self.chars else 0.0
 
-    @property
-    def own_chars(self) -> int:
-        return self.chars - self.link_chars
-
 
 class _Judge:
     """The page's own docid and the helpers that read one block."""
@@ -98,15 +93,8 @@ class _Judge:
         if not href or "html" not in href:
             return False
         href = href.strip()
-        if href.startswith(("http://", "https://", "//")):
-            try:
-                host = (
-                    urlsplit(href if not href.startswith("//") else "https:" + href).hostname or ""
-                ).lower()
-            except ValueError:
-                return False
-            if not is_netease_host(host):
-                return False
+        if href.startswith(("http://", "https://", "//")) and not is_netease_url(href, ARTICLE_DOMAINS):
+            return False
         docid = docid_from_url(href)
         return docid is not None and docid != self.own_docid
 

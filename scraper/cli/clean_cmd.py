@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..clean import clean_html
-from ..errors import ScraperError
+from ..errors import Reason, ScraperError
 from ..sources import Failed, SavedPage, Skipped, SourceItem, input_kind, iter_sources, missing_paths
 from ..writers import FORMATS, ArticleWriter, open_writer
 from . import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
@@ -147,7 +147,9 @@ def clean_page(page: SavedPage) -> Outcome:
     except ScraperError as exc:
         return Outcome(page.origin, page.url, reason=exc.reason, message=str(exc))
     except Exception as exc:  # a bug on one odd page must not stop a million-page run
-        return Outcome(page.origin, page.url, reason="internal_error", message=f"{type(exc).__name__}: {exc}")
+        return Outcome(
+            page.origin, page.url, reason=Reason.INTERNAL_ERROR, message=f"{type(exc).__name__}: {exc}"
+        )
     return Outcome(page.origin, page.url, article=article.to_dict())
 
 
@@ -239,7 +241,9 @@ def _isolated(pool: _Pool, item: SourceItem) -> Result:
             raise WorkersFailed("worker processes keep dying; see the errors above") from None
         pool.restart()
         origin, url = item.origin, getattr(item, "url", None)
-        return Outcome(origin, url, reason="worker_crashed", message="the worker process died on this page")
+        return Outcome(
+            origin, url, reason=Reason.WORKER_CRASHED, message="the worker process died on this page"
+        )
     pool.crashes_in_a_row = 0
     return result
 
@@ -303,8 +307,8 @@ def _record(
         writer.write(result.article)
         tally.cleaned += 1
     else:
-        tally.failed[result.reason or "error"] += 1
-        failures.write(result.origin, result.url, result.reason or "error", result.message, say)
+        tally.failed[result.reason or Reason.ERROR] += 1
+        failures.write(result.origin, result.url, result.reason or Reason.ERROR, result.message, say)
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TextIO
 
-from ..errors import ScraperError
+from ..errors import Reason, ScraperError
 from ..locks import try_lock
 from ..writers import FailureLog
 
@@ -96,12 +96,14 @@ def _open_locked(path: str, label: str, *, had_records: bool) -> _Opened:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)  # no O_TRUNC: the lock comes first
     except OSError as exc:
         raise ScraperError(
-            f"cannot write the {label} {path}: {exc.strerror or exc}", reason="usage"
+            f"cannot write the {label} {path}: {exc.strerror or exc}", reason=Reason.USAGE
         ) from None
     opened = _Opened(path, label, fd, not existed, had_records)
     if not try_lock(fd):
         _discard(opened, remove=False)
-        raise ScraperError(f"the {label} {path} is in use by another netease-scraper run", reason="locked")
+        raise ScraperError(
+            f"the {label} {path} is in use by another netease-scraper run", reason=Reason.LOCKED
+        )
     return opened
 
 

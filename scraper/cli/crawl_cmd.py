@@ -23,10 +23,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..archive.warc_write import WarcWriter
-from ..crawl.cleaning import WorkersFailed
-from ..crawl.output import failures_path, is_crawl_output, state_path
-from ..crawl.runner import CrawlOptions, CrawlProgress, CrawlStart, CrawlSummary, PageSink, crawl_async
-from ..crawl.schedule import UrlSource, count_lines
+from ..crawling.cleaning import WorkersFailed
+from ..crawling.output import failures_path, is_crawl_output, state_path
+from ..crawling.runner import CrawlOptions, CrawlProgress, CrawlStart, CrawlSummary, PageSink, crawl_async
+from ..crawling.schedule import UrlSource, count_lines
 from ..errors import ArchiveError, FetchError, StateStoreError
 from ..fetch.hosts import mask_passwords
 from .fetch_args import add_fetch_arguments, fetch_options, fetch_problem

@@ -20,9 +20,9 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from ..discover import DiscoverOptions, DiscoveryResult, discover
-from ..discover.model import parse_since
-from ..discover.runner import DEFAULT_MAX_PAGES, is_url
+from ..discovery import DiscoverOptions, DiscoveryResult, discover
+from ..discovery.model import parse_since
+from ..discovery.runner import DEFAULT_MAX_PAGES, is_url
 from ..errors import FetchError
 from .argtypes import positive_int
 from .fetch_args import add_fetch_arguments, fetch_options, fetch_problem

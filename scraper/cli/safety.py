@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..sources import STDIN, walk_folder
+from ..sources import STDIN, Failed, walk_folder
 
 __all__ = [
     "CLEAN_FAILURE_KEYS",
@@ -62,6 +62,8 @@ def clash_with_inputs(target: str | Path, label: str, inputs: Sequence[str]) -> 
     folders = [raw for raw in inputs if raw != STDIN and os.path.isdir(raw)]
     for folder in folders:  # a stat per file: small next to cleaning the file
         for found in walk_folder(Path(folder)):
+            if isinstance(found, Failed):  # an entry the walk cannot read (a symlink loop): not ours
+                continue
             try:
                 fs = os.stat(found)
             except OSError:

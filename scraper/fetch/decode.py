@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Any, Protocol
 
-from ..errors import BodyTooLarge, FetchError
+from ..errors import BodyTooLarge, FetchError, Reason
 
 __all__ = ["ACCEPT_ENCODING", "MAX_LAYERS", "STEP", "CappedDecoder", "supported_encodings"]
 
@@ -176,7 +176,7 @@ class CappedDecoder:
             raise FetchError(
                 f"{url}: {len(names)} stacked Content-Encodings (at most {MAX_LAYERS})",
                 url=url,
-                reason="bad_encoding",
+                reason=Reason.BAD_ENCODING,
             )
         # Decoded in the reverse order of application (RFC 9110 §8.4).
         self._layers: list[_Layer] = [_LAYERS[n]() for n in reversed(names)]
@@ -226,7 +226,7 @@ class CappedDecoder:
                 return
             except _DECODE_ERRORS as exc:
                 raise FetchError(
-                    f"bad Content-Encoding from {self._url}: {exc}", url=self._url, reason="bad_encoding"
+                    f"bad Content-Encoding from {self._url}: {exc}", url=self._url, reason=Reason.BAD_ENCODING
                 ) from None
             yield piece
 

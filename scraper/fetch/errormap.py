@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import httpx
 
-from ..errors import ConnectionFailed, FetchError, FetchTimeout, TooManyRedirects
+from ..errors import ConnectionFailed, FetchError, FetchTimeout, Reason, TooManyRedirects
 
 __all__ = ["map_httpx_errors"]
 
@@ -29,8 +29,10 @@ def map_httpx_errors(url: str) -> Iterator[None]:
     except httpx.TooManyRedirects as exc:
         raise TooManyRedirects(f"too many redirects: {url}", url=url) from exc
     except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-        raise FetchError(f"cannot request {url}: {exc}", url=url, reason="bad_url") from exc
+        raise FetchError(f"cannot request {url}: {exc}", url=url, reason=Reason.BAD_URL) from exc
     except httpx.DecodingError as exc:
-        raise FetchError(f"bad Content-Encoding from {url}: {exc}", url=url, reason="bad_encoding") from exc
+        raise FetchError(
+            f"bad Content-Encoding from {url}: {exc}", url=url, reason=Reason.BAD_ENCODING
+        ) from exc
     except httpx.HTTPError as exc:
-        raise FetchError(f"HTTP error on {url}: {exc}", url=url, reason="protocol_error") from exc
+        raise FetchError(f"HTTP error on {url}: {exc}", url=url, reason=Reason.PROTOCOL_ERROR) from exc

@@ -10,14 +10,15 @@ import httpx
 from tenacity import AsyncRetrying
 
 from ..config import FetchOptions
-from ..errors import FetchError, HostNotAllowed, HTTPStatusError, RobotsDisallowed, TooManyRedirects
+from ..encoding import charset_from_content_type
+from ..errors import FetchError, HostNotAllowed, HTTPStatusError, Reason, RobotsDisallowed, TooManyRedirects
 from .cookies import CappedCookies
 from .decode import ACCEPT_ENCODING
 from .exchange import Exchange, get_once
 from .hostlimit import HostLimiter
 from .hosts import HostPolicy, host_key, mask_passwords
 from .redirects import RedirectChain
-from .result import FetchResult, charset_from_content_type, utc_now_iso
+from .result import FetchResult, utc_now_iso
 from .retry import DEFAULT_BACKOFF, RETRYABLE, Backoff, RetryableStatus, make_retrying, parse_retry_after
 from .robots import ALLOWED, MAX_ROBOTS_BYTES, UNREACHABLE, RobotsCache, RobotsFile
 from .transport import HTTP2, make_transport
@@ -121,7 +122,7 @@ class Fetcher:
                 f"internal error fetching {url}: {type(exc).__name__}: {exc}",
                 url=url,
                 attempts=max(1, attempts),
-                reason="internal_error",
+                reason=Reason.INTERNAL_ERROR,
             ) from exc
         return FetchResult(
             url=url,
@@ -194,7 +195,7 @@ class Fetcher:
                 f"robots.txt of {url.scheme}://{host_key(url)} is unreachable (5xx or no answer): "
                 "nothing may be fetched there for now (RFC 9309); retry later with --retry-failed",
                 url=asked,
-                reason="robots_unreachable",
+                reason=Reason.ROBOTS_UNREACHABLE,
             )
         if verdict != ALLOWED:
             raise RobotsDisallowed(f"robots.txt disallows {url}", url=asked)
@@ -219,7 +220,7 @@ class Fetcher:
         except RetryableStatus as signal:
             return RobotsFile(signal.error.status)
         except FetchError as exc:
-            if isinstance(exc, (HostNotAllowed, TooManyRedirects)) or exc.reason == "bad_url":
+            if isinstance(exc, (HostNotAllowed, TooManyRedirects)) or exc.reason == Reason.BAD_URL:
                 return RobotsFile(404)  # a redirect we may not follow: "unavailable" (RFC 9309 §2.3.1.2)
             return RobotsFile(0)
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
@@ -273,7 +274,7 @@ def _client(options: FetchOptions, transport: httpx.AsyncBaseTransport | None) -
         )
     except (ValueError, ImportError, httpx.InvalidURL) as exc:  # socks5:// needs the socksio package
         raise FetchError(
-            mask_passwords(f"unusable proxy {options.proxy!r}: {exc}"), reason="bad_proxy"
+            mask_passwords(f"unusable proxy {options.proxy!r}: {exc}"), reason=Reason.BAD_PROXY
         ) from exc
 
 

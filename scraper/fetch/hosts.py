@@ -7,9 +7,8 @@ from collections.abc import Collection
 
 import httpx
 
-from ..config import NETEASE_HOST_SUFFIXES
-from ..errors import FetchError, HostNotAllowed
-from ..urls import host_in
+from ..errors import FetchError, HostNotAllowed, Reason
+from ..urls import NETEASE_DOMAINS, host_in, is_netease_host
 
 __all__ = ["HostPolicy", "host_key", "mask_passwords"]
 
@@ -27,16 +26,15 @@ class HostPolicy:
     """Allows ``http(s)`` URLs on NetEase domains (``163.com``, ``netease.com``, ``126.net`` and their
     subdomains) and on the extra hosts given (``host`` for any port, ``host:port`` for one)."""
 
-    def __init__(self, allow_hosts: Collection[str] = (), suffixes: Collection[str] = NETEASE_HOST_SUFFIXES):
+    def __init__(self, allow_hosts: Collection[str] = (), domains: Collection[str] = NETEASE_DOMAINS):
         self._allow = tuple(allow_hosts)
-        self._suffixes = tuple(suffixes)
+        self._domains = tuple(domains)
 
     def allowed(self, url: httpx.URL) -> bool:
         """True if a request to ``url``'s host is allowed."""
-        host = url.host.rstrip(".")
-        if any(host == s or host.endswith("." + s) for s in self._suffixes):
+        if is_netease_host(url.host, self._domains):
             return True
-        return host_in(host, url.port, self._allow)
+        return host_in(url.host.rstrip("."), url.port, self._allow)
 
     def check(self, url: str, *, asked: str | None = None) -> httpx.URL:
         """Parse ``url`` and return it, or raise ``FetchError(bad_url)`` / ``HostNotAllowed``.
@@ -46,15 +44,17 @@ class HostPolicy:
         try:
             parsed = httpx.URL(url)
         except (httpx.InvalidURL, TypeError, ValueError) as exc:
-            raise FetchError(f"not a URL: {url!r} ({exc})", url=asked or url, reason="bad_url") from None
+            raise FetchError(f"not a URL: {url!r} ({exc})", url=asked or url, reason=Reason.BAD_URL) from None
         if parsed.scheme not in ("http", "https") or not parsed.host:
-            raise FetchError(f"not an http(s) URL: {url!r}", url=asked or url, reason="bad_url")
+            raise FetchError(f"not an http(s) URL: {url!r}", url=asked or url, reason=Reason.BAD_URL)
         if parsed.userinfo:  # never send credentials a URL (or a redirect) slipped in
             raise FetchError(
-                f"URL with credentials: {mask_passwords(url)!r}", url=asked or url, reason="bad_url"
+                f"URL with credentials: {mask_passwords(url)!r}", url=asked or url, reason=Reason.BAD_URL
             )
         if ":" not in parsed.host and not _HOSTNAME.fullmatch(parsed.host):
-            raise FetchError(f"not a valid host name: {parsed.host!r}", url=asked or url, reason="bad_url")
+            raise FetchError(
+                f"not a valid host name: {parsed.host!r}", url=asked or url, reason=Reason.BAD_URL
+            )
         if not self.allowed(parsed):
             where = f" (redirected from {asked})" if asked and asked != url else ""
             raise HostNotAllowed(f"host not allowed: {parsed.host}{where}", url=asked or url)

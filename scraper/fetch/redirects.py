@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import httpx
 
-from ..errors import FetchError, TooManyRedirects
+from ..errors import FetchError, Reason, TooManyRedirects
 from .exchange import Exchange
 
 __all__ = ["REDIRECT_STATUSES", "RedirectChain"]
@@ -38,12 +38,14 @@ class RedirectChain:
             raise FetchError(
                 f"HTTP {exchange.status} without Location for {self._asked}",
                 url=self._asked,
-                reason="bad_url",
+                reason=Reason.BAD_URL,
             )
         try:
             target = str(httpx.URL(exchange.url).join(location.strip()))
         except (httpx.InvalidURL, ValueError) as exc:
-            raise FetchError(f"bad redirect {location!r}: {exc}", url=self._asked, reason="bad_url") from None
+            raise FetchError(
+                f"bad redirect {location!r}: {exc}", url=self._asked, reason=Reason.BAD_URL
+            ) from None
         key = _without_fragment(target)
         if key in self._seen:
             raise TooManyRedirects(f"redirect loop back to {target} from {self._asked}", url=self._asked)

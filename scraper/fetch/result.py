@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from email.message import Message
 
-__all__ = ["FetchResult", "charset_from_content_type", "utc_now_iso"]
+__all__ = ["FetchResult", "utc_now_iso"]
 
 
 @dataclass(frozen=True)
@@ -14,9 +13,10 @@ class FetchResult:
     """A page as fetched: what was asked, where it ended, and the raw bytes.
 
     ``headers`` and ``request_headers`` have lower-case keys (repeated headers joined with ``, ``);
-    ``charset`` is the ``charset`` parameter of ``Content-Type`` as sent (it may lie: decoding is
-    ``scraper.encoding``'s job); ``fetched_at`` is ISO 8601 UTC; ``attempts`` counts tries including
-    the successful one; ``http_version`` is ``HTTP/1.1`` or ``HTTP/2``.
+    ``charset`` is the ``charset`` parameter of ``Content-Type``, lower case
+    (``scraper.encoding.charset_from_content_type``; it may lie: decoding is ``scraper.encoding``'s job);
+    ``fetched_at`` is ISO 8601 UTC; ``attempts`` counts tries including the successful one;
+    ``http_version`` is ``HTTP/1.1`` or ``HTTP/2``.
     """
 
     url: str
@@ -29,26 +29,6 @@ class FetchResult:
     attempts: int = 1
     request_headers: dict[str, str] = field(default_factory=dict)
     http_version: str = "HTTP/1.1"
-
-
-def charset_from_content_type(content_type: str | None) -> str | None:
-    """The ``charset`` parameter of a Content-Type header, lower case, or None."""
-    if not content_type:
-        return None
-    if '"' not in content_type and "*" not in content_type and "\\" not in content_type:
-        # The common unquoted form (``text/html; charset=utf-8``), without building a Message.
-        for param in content_type.split(";")[1:]:
-            name, eq, value = param.partition("=")
-            if eq and name.strip().lower() == "charset":
-                return value.strip().strip("'").lower() or None
-        return None
-    message = Message()
-    message["content-type"] = content_type
-    charset = message.get_param("charset")
-    if not isinstance(charset, str):
-        return None
-    charset = charset.strip().strip("\"'").lower()
-    return charset or None
 
 
 def utc_now_iso() -> str:

@@ -89,7 +89,7 @@ class _RetryAfterOrBackoff(wait_base):
         if isinstance(exc, RetryableStatus) and exc.retry_after is not None:
             return min(exc.retry_after, self._max_retry_after)
         base = self._backoff.base
-        exp = base * 2 ** (attempt_number - 1) + self._rng.uniform(0, base)
+        exp = base * 2.0 ** (attempt_number - 1) + self._rng.uniform(0, base)
         return min(exp, self._backoff.max)
 
 

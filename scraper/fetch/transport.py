@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 
 from ..config import FetchOptions
-from ..errors import FetchError
+from ..errors import FetchError, Reason
 from .hosts import mask_passwords
 
 __all__ = [
@@ -60,11 +60,12 @@ def choose_transport(options: FetchOptions) -> str:
     kind = options.transport
     if kind not in TRANSPORTS:
         raise FetchError(
-            f"unknown transport {kind!r} (one of {', '.join(TRANSPORTS)})", reason="bad_transport"
+            f"unknown transport {kind!r} (one of {', '.join(TRANSPORTS)})", reason=Reason.BAD_TRANSPORT
         )
     if kind == "aiohttp" and not aiohttp_available():
         raise FetchError(
-            "--transport aiohttp needs aiohttp: pip install 'netease-scraper[fast]'", reason="bad_transport"
+            "--transport aiohttp needs aiohttp: pip install 'netease-scraper[fast]'",
+            reason=Reason.BAD_TRANSPORT,
         )
     if kind == "auto":
         use_aiohttp = aiohttp_available() and options.proxy is None and not env_proxies()
@@ -97,7 +98,7 @@ def make_transport(options: FetchOptions, max_connections: int) -> httpx.AsyncBa
         )
     except (ValueError, ImportError, httpx.InvalidURL) as exc:  # socks5:// needs the socksio package
         raise FetchError(
-            mask_passwords(f"unusable proxy {options.proxy!r}: {exc}"), reason="bad_proxy"
+            mask_passwords(f"unusable proxy {options.proxy!r}: {exc}"), reason=Reason.BAD_PROXY
         ) from exc
 
 
@@ -154,6 +155,6 @@ class _Released(httpx.AsyncByteStream):
         try:
             await self._stream.aclose()
         finally:
-            if self._on_close is not None:
-                self._on_close, on_close = None, self._on_close
+            on_close, self._on_close = self._on_close, None  # once, however often aclose() is called
+            if on_close is not None:
                 on_close()

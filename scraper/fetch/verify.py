@@ -6,7 +6,7 @@ cleaner.
 
 from __future__ import annotations
 
-from ..errors import Blocked, FetchError, HTTPStatusError
+from ..errors import Blocked, FetchError, HTTPStatusError, Reason
 from ..urls import docid_from_url
 from .retry import RetryableStatus
 
@@ -54,7 +54,7 @@ def looks_like_captcha(content: bytes) -> bool:
 def check_not_captcha(content: bytes, url: str) -> None:
     """Raise ``Blocked(reason="captcha")`` for a captcha / verification page."""
     if looks_like_captcha(content):
-        raise Blocked(f"captcha or verification page instead of {url}", url=url, reason="captcha")
+        raise Blocked(f"captcha or verification page instead of {url}", url=url, reason=Reason.CAPTCHA)
 
 
 def check_docid(expect_docid: str | None, final_url: str, content: bytes, url: str) -> None:
@@ -68,5 +68,5 @@ def check_docid(expect_docid: str | None, final_url: str, content: bytes, url: s
     if expect_docid.encode("ascii", errors="ignore") in content:
         return
     raise FetchError(
-        f"asked for {expect_docid}, got {final_url} without it", url=url, reason="docid_mismatch"
+        f"asked for {expect_docid}, got {final_url} without it", url=url, reason=Reason.DOCID_MISMATCH
     )

@@ -12,16 +12,15 @@ from typing import ClassVar
 
 from selectolax.lexbor import LexborNode
 
-from ...urls import docid_from_url
+from ...urls import DOCID_PATTERN, DOCID_RE, docid_from_url
 from ..boilerplate import remove_noise
 from ..common import after_label, collapse, parse_cn_datetime, strip_editor_code, strip_title_suffix
 from ..page import Page
 
-__all__ = ["DOCID", "Template"]
+__all__ = ["Template"]
 
-DOCID = re.compile(r"(?<![A-Z0-9])([0-9A-V]{8}[0-9A-Z]{8})(?![A-Z0-9])")
 # The comment widget's config names the docid: "docId" : "ET4T16A00001875P" / threadId = "ATHCB6Q2002551G6"
-_TIE_DOCID = re.compile(r"""["']?(?:docId|threadId)["']?\s*[:=]\s*["']([A-Z0-9]{16})["']""")
+_TIE_DOCID = re.compile(rf"""["']?(?:docId|threadId)["']?\s*[:=]\s*["']({DOCID_PATTERN})["']""")
 _CHANNEL_INFO = re.compile(r"<!--\s*channelInfo\s+(\{[^<>]*?\})\s*-->")
 _GENERIC_AUTHORS = frozenset({"网易", "网易新闻", "netease", "NetEase", "手机网易网"})
 
@@ -32,7 +31,6 @@ class Template:
     name: ClassVar[str] = "base"
     title_selectors: ClassVar[tuple[str, ...]] = ("h1",)
     body_selectors: ClassVar[tuple[str, ...]] = ()
-    noise_selector: ClassVar[str | None] = None  # extra template-specific blocks to drop from the body
     newline_breaks: ClassVar[bool] = False  # True for plain-text bodies where a newline ends a paragraph
 
     def matches(self, page: Page) -> bool:
@@ -85,7 +83,7 @@ class Template:
     def docid(self, page: Page) -> str | None:
         in_attribute = page.attr("[data-docid]", "data-docid") if page.mentions("data-docid") else None
         for value in (in_attribute, page.root_attr("data-id")):
-            if value and DOCID.fullmatch(value):
+            if value and DOCID_RE.fullmatch(value):
                 return value
         # The page's own word first; the address it was fetched or filed under last (a --url or a WARC
         # target URI may name another article: the record must not contradict its own page).
@@ -110,7 +108,7 @@ class Template:
 
     def prune(self, body: LexborNode) -> None:
         """Delete boilerplate blocks inside a body node (in place)."""
-        remove_noise(body, self.noise_selector)
+        remove_noise(body)
 
     # --- helpers for subclasses --------------------------------------------------------------
     def linked_source(

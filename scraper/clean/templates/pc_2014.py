@@ -6,7 +6,6 @@ from ..common import parse_cn_datetime
 from ..page import Page
 from .base import Template
 
-MAIN = ".post_content_main, #epContentLeft"
 TITLE = ("#epContentLeft h1", ".post_content_main h1")
 TIME_SOURCE = ".post_time_source"
 SOURCE_LINK = "#ne_article_source"

@@ -29,7 +29,7 @@ import httpx
 
 from ..config import FetchOptions
 from ..encoding import decode_page
-from ..errors import BodyTooLarge, DecodeError, FeedError, HTTPStatusError, ScraperError, URLRejected
+from ..errors import BodyTooLarge, DecodeError, FeedError, HTTPStatusError, Reason, ScraperError, URLRejected
 from ..fetch import Fetcher
 from ..urls import DOCID_RE, canonical_url, is_netease_host, parse_article_url
 from .base import Format
@@ -130,19 +130,21 @@ class _SourceRun:
         except ScraperError as exc:
             self.failures.append(SourceFailure(self.source, exc.reason, str(exc)))
         except OSError as exc:  # a saved file that cannot be read
-            reason = "not_found" if isinstance(exc, FileNotFoundError) else "read_error"
+            reason = Reason.NOT_FOUND if isinstance(exc, FileNotFoundError) else Reason.READ_ERROR
             self.failures.append(SourceFailure(self.source, reason, exc.strerror or str(exc)))
 
     async def _read(self) -> None:
         text, base = await self._load(self.source)
         fmt = detect(text, self.source if is_url(self.source) else None)
         if fmt is None:
-            raise FeedError(f"not a list, feed or HTML page: starts with {text[:40]!r}", reason="not_a_list")
+            raise FeedError(
+                f"not a list, feed or HTML page: starts with {text[:40]!r}", reason=Reason.NOT_A_LIST
+            )
         items = parse_first_page(fmt, text, base)
         added, oldest = self._add(items, base)
         if not self.found:
             what = f"{len(items)} link(s), none a NetEase article" if items else "no items"
-            raise FeedError(f"{fmt.name}: {what}", reason="empty_feed")
+            raise FeedError(f"{fmt.name}: {what}", reason=Reason.EMPTY_FEED)
         page = 1
         while self._more(added, oldest, page) and is_url(self.source):
             page += 1
@@ -178,7 +180,7 @@ class _SourceRun:
             self.failures.append(SourceFailure(self.source, exc.reason, str(exc), page=target))
             return None
         except DecodeError as exc:
-            if exc.reason != "empty":
+            if exc.reason != Reason.EMPTY:
                 self.failures.append(SourceFailure(self.source, exc.reason, str(exc), page=target))
             return None
         except ScraperError as exc:
@@ -248,7 +250,7 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
         try:
             data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, max_bytes + 1)
         except (zlib.error, gzip.BadGzipFile) as exc:
-            raise DecodeError(f"{path}: broken gzip data: {exc}", reason="decode_error") from None
+            raise DecodeError(f"{path}: broken gzip data: {exc}", reason=Reason.DECODE_ERROR) from None
     if len(data) > max_bytes:
         raise BodyTooLarge(f"{path} is larger than {max_bytes} bytes", url=str(path))
     return data

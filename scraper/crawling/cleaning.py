@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import functools
 import multiprocessing
 import os
 import signal
@@ -32,7 +33,7 @@ from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExec
 
 from ..article import Article
 from ..clean import clean_html, warm_up
-from ..errors import ScraperError
+from ..errors import Reason, ScraperError
 
 __all__ = [
     "Cleaned",
@@ -112,7 +113,7 @@ def clean_in_worker(content: bytes, url: str | None, charset: str | None) -> Cle
     except ScraperError as exc:
         return exc.reason, str(exc)
     except Exception as exc:  # a cleaner bug on one odd page must not stop a days-long batch
-        return "internal_error", f"{type(exc).__name__}: {exc}"
+        return Reason.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}"
 
 
 def _clean_batch(clean: CleanFn, pages: list[Page]) -> list[Cleaned]:
@@ -137,7 +138,7 @@ class PoolCleaner:
     ) -> None:
         self._executor = executor
         self._workers = max(1, workers)
-        self._restart = restart or (lambda: clean_pool(self._workers, threads_running=True))  # type: ignore[return-value]
+        self._restart = restart or self._replacement_pool
         self._clean = clean
         self._max_batch = max_batch
         self._generation = 0  # bumped on each new pool: tells stale news of a dead pool apart
@@ -187,8 +188,17 @@ class PoolCleaner:
                 future.set_exception(BrokenExecutor("the pool was already broken"))
             done = asyncio.wrap_future(future)
             done.add_done_callback(
-                lambda f, p=pages, w=waiters, g=generation, i=isolated: self._deliver(f, p, w, g, i)
+                functools.partial(
+                    self._deliver, pages=pages, waiters=waiters, generation=generation, isolated=isolated
+                )
             )
+
+    def _replacement_pool(self) -> Executor:
+        """A new pool after a crash (spawned: the crawl's threads are running by now)."""
+        pool = clean_pool(self._workers, threads_running=True)
+        if pool is None:  # cannot happen: self._workers >= 1
+            raise WorkersFailed("no clean workers to restart")
+        return pool
 
     def _deliver(
         self,
@@ -241,7 +251,7 @@ class PoolCleaner:
         if isolated and generation == self._generation - 1:
             # It was alone in the pool: this page killed its worker.
             for _, waiter in orphans:
-                waiter.set_result(("worker_crashed", CRASHED))
+                waiter.set_result((Reason.WORKER_CRASHED, CRASHED))
             return
         self._suspects.extend(orphans)
 

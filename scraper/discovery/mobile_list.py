@@ -13,7 +13,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..errors import FeedError
+from ..errors import FeedError, Reason
 from .base import Format
 from .jsonp import callback_name, load_json, load_jsonp
 from .model import FeedItem, parse_feed_time
@@ -36,7 +36,7 @@ def parse(text: str, base: str | None) -> list[FeedItem]:
     """The items of every list in the object; ``FeedError(bad_feed)`` if it holds none."""
     data = load_jsonp(text, callback=CALLBACK) if callback_name(text) else load_json(text)
     if not isinstance(data, dict) or not any(isinstance(v, list) for v in data.values()):
-        raise FeedError("the list API answer holds no list keyed by a channel id", reason="bad_feed")
+        raise FeedError("the list API answer holds no list keyed by a channel id", reason=Reason.BAD_FEED)
     return [
         _item(entry)
         for value in data.values()

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from ..errors import FeedError
+from ..errors import FeedError, Reason
 
 __all__ = ["callback_name", "load_json", "load_jsonp"]
 
@@ -26,11 +26,11 @@ def load_jsonp(text: str, *, callback: str | None = None) -> Any:
     found = _WRAPPER.match(text)
     if not found or (callback is not None and found.group(1) != callback):
         want = f"{callback}(...)" if callback else "a JSONP callback(...)"
-        raise FeedError(f"not {want}: starts with {text[:40].strip()!r}", reason="bad_feed")
+        raise FeedError(f"not {want}: starts with {text[:40].strip()!r}", reason=Reason.BAD_FEED)
     tail = _TAIL.search(text)
     if tail is None or tail.start() < found.end():
         raise FeedError(
-            f"{found.group(1)}(... is not closed: the feed is cut or malformed", reason="bad_feed"
+            f"{found.group(1)}(... is not closed: the feed is cut or malformed", reason=Reason.BAD_FEED
         )
     return load_json(text[found.end() : tail.start()])
 
@@ -40,4 +40,4 @@ def load_json(text: str) -> Any:
     try:
         return json.loads(text, strict=False)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise FeedError(f"malformed JSON in the feed: {exc}", reason="bad_feed") from None
+        raise FeedError(f"malformed JSON in the feed: {exc}", reason=Reason.BAD_FEED) from None

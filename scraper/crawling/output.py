@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import StateStoreError
+from ..errors import Reason, StateStoreError
 from ..locks import try_lock
 
 __all__ = [
@@ -144,14 +144,6 @@ def is_crawl_output(path: Path, *, resuming: bool) -> bool:
     return isinstance(record, dict) and isinstance(record.get("docid"), str)
 
 
-def file_size(path: Path) -> int:
-    """Size of ``path`` in bytes, 0 when it does not exist."""
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return 0
-
-
 class FailureLog:
     """``<output>.failures.jsonl``: one line per failed URL, kept in step with the state.
 
@@ -218,7 +210,7 @@ class RunLock:
         if not try_lock(self._fh.fileno()):
             self._fh.close()
             self._fh = None
-            raise StateStoreError(self._busy.format(path=self.path), reason="locked")
+            raise StateStoreError(self._busy.format(path=self.path), reason=Reason.LOCKED)
 
     def release(self) -> None:
         """Drop the lock."""

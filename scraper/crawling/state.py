@@ -14,7 +14,7 @@ rerun over the same list skips them unparsed and does not count them as duplicat
 
 The database runs in WAL mode with ``synchronous=NORMAL``: a commit survives a killed process (the
 WAL is in the OS page cache); after a power loss the last commits may be lost, which the start-up
-reconciliation with the output file repairs (see ``scraper.crawl.runner``).
+reconciliation with the output file repairs (see ``scraper.crawling.runner``).
 
 A store holds an exclusive ``flock`` on its file while open: a second crawl on the same state
 (even with another output) is refused instead of fetching every pending article a second time.
@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import StateStoreError
+from ..errors import Reason, StateStoreError
 from .output import RunLock
 
 __all__ = ["SCHEMA", "AddResult", "Failure", "Item", "NewItem", "StateStore"]
@@ -174,7 +174,7 @@ class StateStore:
 
     # -- meta scalars ------------------------------------------------------------------------
 
-    def _get(self, name: str) -> object:
+    def _get(self, name: str) -> str | int | float | None:  # meta values are only ever text or numbers
         row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return None if row is None else row[0]
 
@@ -252,7 +252,9 @@ class StateStore:
                     )
                     if cur.rowcount:
                         rejected.append(
-                            Failure(it.url[:MAX_KEY_CHARS], None, it.reason or "bad_url", 0, None, it.error)
+                            Failure(
+                                it.url[:MAX_KEY_CHARS], None, it.reason or Reason.BAD_URL, 0, None, it.error
+                            )
                         )
                 if cur.rowcount:
                     added += 1
@@ -303,14 +305,6 @@ class StateStore:
             if output_bytes is not None:
                 self._set("output_bytes", output_bytes)
 
-    def mark_done(self, docid: str, *, attempts: int, status: int | None, output_bytes: int) -> None:
-        """Mark one article done, its line being durable in an output of ``output_bytes`` bytes."""
-        self.commit_batch([(docid, attempts, status)], (), output_bytes=output_bytes)
-
-    def mark_failed(self, docid: str, failure: Failure) -> None:
-        """Mark one article failed."""
-        self.commit_batch((), [(docid, failure)])
-
     # -- start-up reconciliation with the output file ------------------------------------------
 
     def adopt_output(
@@ -360,7 +354,7 @@ class StateStore:
             if status == "done":
                 done += n
             elif status == "failed":
-                failed[reason or "error"] = failed.get(reason or "error", 0) + n
+                failed[reason or Reason.ERROR] = failed.get(reason or Reason.ERROR, 0) + n
             else:
                 pending += n
         return done, pending, failed
@@ -372,7 +366,7 @@ class StateStore:
             "WHERE status = 'failed' ORDER BY seq"
         )
         for url, docid, reason, attempts, status, error in cur:
-            yield Failure(url, docid, reason or "error", attempts, status, error)
+            yield Failure(url, docid, reason or Reason.ERROR, attempts, status, error)
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..errors import FeedError
+from ..errors import FeedError, Reason
 from .base import Format
 from .jsonp import load_json
 from .model import FeedItem, parse_feed_time
@@ -38,7 +38,7 @@ def parse(text: str, base: str | None) -> list[FeedItem]:
     if isinstance(data, dict):
         entries = data.get("list", data.get("items"))
     if not isinstance(entries, list):
-        raise FeedError("the API answer has no data.list / data.items", reason="bad_feed")
+        raise FeedError("the API answer has no data.list / data.items", reason=Reason.BAD_FEED)
     # A list.do answer is about one 网易号: its docids are /dy/article/ pages.
     channel = "dy" if base is not None and urlsplit(base).path.endswith("/list.do") else None
     return [_item(entry, channel) for entry in entries if isinstance(entry, dict)]

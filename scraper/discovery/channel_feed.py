@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..errors import FeedError
+from ..errors import FeedError, Reason
 from .base import Format
 from .jsonp import callback_name, load_jsonp
 from .model import FeedItem, parse_feed_time
@@ -31,7 +31,7 @@ def parse(text: str, base: str | None) -> list[FeedItem]:
     """The feed's items; ``FeedError(bad_feed)`` unless the body is ``data_callback([...])``."""
     data = load_jsonp(text, callback=CALLBACK)
     if not isinstance(data, list):
-        raise FeedError(f"{CALLBACK}(...) holds a {type(data).__name__}, not a list", reason="bad_feed")
+        raise FeedError(f"{CALLBACK}(...) holds a {type(data).__name__}, not a list", reason=Reason.BAD_FEED)
     return [_item(entry) for entry in data if isinstance(entry, dict)]
 
 

@@ -1,6 +1,6 @@
 """The batch crawl: URL list → fetch → clean → one JSON line per article, resumable, exactly once.
 
-Pipeline (one asyncio loop): a :class:`~scraper.crawl.schedule.Scheduler` streams the list into the
+Pipeline (one asyncio loop): a :class:`~scraper.crawling.schedule.Scheduler` streams the list into the
 state store and claims pending articles into a bounded queue; ``concurrency`` fetch workers fetch
 (:class:`~scraper.fetch.Fetcher`), hand each page to an optional :data:`PageSink` (the hook for a
 WARC writer) and clean it. With ``clean_workers`` > 0 a fetch worker puts the page in a bounded
@@ -48,7 +48,7 @@ import httpx
 
 from ..clean import clean_html, warm_up
 from ..config import FetchOptions
-from ..errors import FetchError, ScraperError, StateStoreError
+from ..errors import FetchError, Reason, ScraperError, StateStoreError
 from ..fetch import Fetcher, FetchResult
 from ..fetch.hosts import mask_passwords
 from .cleaning import PoolCleaner, WorkersFailed, start_cleaner
@@ -374,7 +374,9 @@ class _Run:
                 await outcomes.put(_fail(item, exc.reason, 1, None, str(exc)))
                 continue
             except Exception as exc:  # the Fetcher maps everything; this is the last line of defence
-                await outcomes.put(_fail(item, "internal_error", 1, None, f"{type(exc).__name__}: {exc}"))
+                await outcomes.put(
+                    _fail(item, Reason.INTERNAL_ERROR, 1, None, f"{type(exc).__name__}: {exc}")
+                )
                 continue
             if self.sink is not None:
                 try:
@@ -411,10 +413,12 @@ class _Run:
         except WorkersFailed:  # no page can be cleaned any more: stop, keeping what is written
             raise
         except Exception as exc:  # a cleaner bug on one odd page must not stop a days-long batch
-            return _fail(item, "internal_error", page.attempts, page.status, f"{type(exc).__name__}: {exc}")
+            return _fail(
+                item, Reason.INTERNAL_ERROR, page.attempts, page.status, f"{type(exc).__name__}: {exc}"
+            )
         if article.docid and article.docid != item.docid:
             error = f"page is article {article.docid}, URL says {item.docid}"
-            return _fail(item, "docid_mismatch", page.attempts, page.status, error)
+            return _fail(item, Reason.DOCID_MISMATCH, page.attempts, page.status, error)
         article = article.replace(
             url=item.url,
             final_url=page.final_url,
@@ -501,7 +505,7 @@ def _write_failed(what: str, exc: BaseException) -> StateStoreError:
     error = StateStoreError(
         f"cannot write {what}: {exc}. Everything committed so far is kept: free some space (or fix the "
         "cause) and run the same command again to resume.",
-        reason="write_failed",
+        reason=Reason.WRITE_FAILED,
     )
     return error
 

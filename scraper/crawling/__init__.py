@@ -1,6 +1,6 @@
 """The batch crawler: a URL list in, one JSON line per article out, resumable and exactly once.
 
-    >>> from scraper.crawl import crawl, CrawlOptions
+    >>> from scraper.crawling import crawl, CrawlOptions
     >>> summary = crawl("urls.txt", "articles.jsonl", CrawlOptions())
     >>> summary.done, summary.failed
 

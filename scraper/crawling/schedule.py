@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from ..errors import URLRejected
+from ..errors import Reason, URLRejected
 from ..urls import parse_article_url
 from .state import AddResult, Item, NewItem, StateStore
 
@@ -127,7 +127,7 @@ def parse_line(lineno: int, text: str, allow_hosts: tuple[str, ...]) -> NewItem:
         digest = hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=10).hexdigest()
         shown = f"{text[:LINE_PREFIX_CHARS]}… [{len(text)} characters, blake2b {digest}]"
         error = f"line {lineno} is {len(text)} characters long: no article URL is"
-        return NewItem(lineno, shown, reason="bad_url", error=error)
+        return NewItem(lineno, shown, reason=Reason.BAD_URL, error=error)
     try:
         art = parse_article_url(text, allow_hosts=allow_hosts)
     except URLRejected as exc:
