@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .archive import WarcBroken, WarcPage, WarcSkip, is_warc_name, read_warc, sniff_warc
+from .archive.warc_read import WarcItem
 from .config import MAX_BODY_BYTES
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "iter_sources",
     "missing_paths",
     "walk_folder",
+    "warc_source_items",
 ]
 
 STDIN = "-"
@@ -176,18 +178,25 @@ def _from_file(path: Path, url: str | None, max_bytes: int, warc: bool) -> Itera
             yield _os_failure(origin, exc)
         return
     try:
-        for item in read_warc(path, max_bytes=max_bytes):
-            where = f"{origin}#{item.offset}"
-            if isinstance(item, WarcPage):
-                yield SavedPage(
-                    where, item.content, url=item.url, charset=item.charset, final_url=item.final_url
-                )
-            elif isinstance(item, WarcSkip):
-                yield Skipped(where, item.reason)
-            elif isinstance(item, WarcBroken):
-                yield Failed(where, item.reason, item.message, url=item.url)
+        yield from warc_source_items(read_warc(path, max_bytes=max_bytes), origin)
     except OSError as exc:
         yield _os_failure(origin, exc)
+
+
+def warc_source_items(records: Iterable[WarcItem], origin: str) -> Iterator[SourceItem]:
+    """The records of one WARC as source items, each with origin ``origin#offset``.
+
+    The one place a WARC record becomes a page to clean (with its target URI and HTTP charset), a
+    skip or a failure: ``clean`` and the datatrove reader (:mod:`scraper.datatrove_step`) share it.
+    """
+    for item in records:
+        where = f"{origin}#{item.offset}"
+        if isinstance(item, WarcPage):
+            yield SavedPage(where, item.content, url=item.url, charset=item.charset, final_url=item.final_url)
+        elif isinstance(item, WarcSkip):
+            yield Skipped(where, item.reason)
+        elif isinstance(item, WarcBroken):
+            yield Failed(where, item.reason, item.message, url=item.url)
 
 
 def _page_from_stream(stream: BinaryIO, origin: str, url: str | None, max_bytes: int) -> SavedPage | Failed:
