@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .archive import WarcBroken, WarcPage, WarcSkip, is_warc_name, read_warc, sniff_warc
+from .archive import WarcPage, WarcSkip, is_warc_name, read_warc, sniff_warc
+from .archive.warc_read import WarcItem
 from .config import MAX_BODY_BYTES
 from .errors import Reason
 
@@ -41,6 +42,7 @@ __all__ = [
     "iter_sources",
     "missing_paths",
     "walk_folder",
+    "warc_source_item",
 ]
 
 STDIN = "-"
@@ -177,18 +179,26 @@ def _from_file(path: Path, url: str | None, max_bytes: int, warc: bool) -> Itera
             yield _os_failure(origin, exc)
         return
     try:
-        for item in read_warc(path, max_bytes=max_bytes):
-            where = f"{origin}#{item.offset}"
-            if isinstance(item, WarcPage):
-                yield SavedPage(
-                    where, item.content, url=item.url, charset=item.charset, final_url=item.final_url
-                )
-            elif isinstance(item, WarcSkip):
-                yield Skipped(where, item.reason)
-            elif isinstance(item, WarcBroken):
-                yield Failed(where, item.reason, item.message, url=item.url)
+        for record in read_warc(path, max_bytes=max_bytes):
+            yield warc_source_item(record, origin)
     except OSError as exc:
         yield _os_failure(origin, exc)
+
+
+def warc_source_item(record: WarcItem, origin: str) -> SourceItem:
+    """One WARC record as a source item, with origin ``origin#offset``.
+
+    The one place a WARC record becomes a page to clean (with its target URI and HTTP charset), a
+    skip or a failure: ``clean`` and the datatrove reader (:mod:`scraper.datatrove_step`) share it.
+    """
+    where = f"{origin}#{record.offset}"
+    if isinstance(record, WarcPage):
+        return SavedPage(
+            where, record.content, url=record.url, charset=record.charset, final_url=record.final_url
+        )
+    if isinstance(record, WarcSkip):
+        return Skipped(where, record.reason)
+    return Failed(where, record.reason, record.message, url=record.url)
 
 
 def _page_from_stream(stream: BinaryIO, origin: str, url: str | None, max_bytes: int) -> SavedPage | Failed:

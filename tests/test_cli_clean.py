@@ -155,7 +155,7 @@ def test_unexpected_exception_is_internal_error(monkeypatch: pytest.MonkeyPatch)
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("scraper.cli.clean_cmd.clean_html", explode)
+    monkeypatch.setattr("scraper.clean_saved.clean_html", explode)
     (outcome,) = process_items([SavedPage("x.html", b"<html></html>", url=URL)])
     assert isinstance(outcome, Outcome)
     assert (outcome.reason, outcome.url, outcome.article) == ("internal_error", URL, None)
@@ -327,7 +327,7 @@ def test_interrupt_leaves_a_valid_json_array(
             raise KeyboardInterrupt
         return clean_html(html, url, charset=charset)
 
-    monkeypatch.setattr("scraper.cli.clean_cmd.clean_html", stop_at_second)
+    monkeypatch.setattr("scraper.clean_saved.clean_html", stop_at_second)
     pages = tmp_path / "pages"
     pages.mkdir()
     for i, title in enumerate(["甲", "乙", "丙"]):

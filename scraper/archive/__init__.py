@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from .warc_read import WarcBroken, WarcPage, WarcSkip, is_warc_name, read_warc, sniff_warc
+from .warc_read import WarcBroken, WarcPage, WarcSkip, is_warc_name, read_warc, read_warc_stream, sniff_warc
 
-__all__ = ["WarcBroken", "WarcPage", "WarcSkip", "is_warc_name", "read_warc", "sniff_warc"]
+__all__ = [
+    "WarcBroken",
+    "WarcPage",
+    "WarcSkip",
+    "is_warc_name",
+    "read_warc",
+    "read_warc_stream",
+    "sniff_warc",
+]

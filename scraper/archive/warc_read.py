@@ -32,6 +32,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
@@ -45,10 +46,12 @@ from .streams import GZIP_MAGIC, GzipMemberStream, PlainStream, RecordStream
 __all__ = [
     "REQUESTED_URI_HEADER",
     "WarcBroken",
+    "WarcItem",
     "WarcPage",
     "WarcSkip",
     "is_warc_name",
     "read_warc",
+    "read_warc_stream",
     "sniff_warc",
 ]
 
@@ -128,10 +131,21 @@ def read_warc(path: Path, *, max_bytes: int = MAX_BODY_BYTES) -> Iterator[WarcIt
     Raises ``OSError`` only when the file cannot be opened.
     """
     with open(path, "rb") as raw:
-        gz = raw.read(len(GZIP_MAGIC)) == GZIP_MAGIC
-        raw.seek(0)
-        stream: RecordStream = GzipMemberStream(raw) if gz else PlainStream(raw)
-        yield from _records(stream, max_bytes)
+        yield from read_warc_stream(raw, max_bytes=max_bytes)
+
+
+def read_warc_stream(raw: BinaryIO, *, max_bytes: int = MAX_BODY_BYTES) -> Iterator[WarcItem]:
+    """Read every record of a WARC from an open binary stream, as :func:`read_warc` does.
+
+    ``raw`` must be seekable (a local file, an fsspec file) and positioned at the start of the
+    WARC; it must give the bytes as stored: gzip members are inflated here, one by one, so that a
+    corrupt member costs one record. Raises ``OSError`` only when the stream itself fails.
+    """
+    start = raw.tell()
+    gz = raw.read(len(GZIP_MAGIC)) == GZIP_MAGIC
+    raw.seek(start)
+    stream: RecordStream = GzipMemberStream(raw) if gz else PlainStream(raw)
+    yield from _records(stream, max_bytes)
 
 
 def _records(stream: RecordStream, max_bytes: int) -> Iterator[WarcItem]:

@@ -24,9 +24,8 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from ..clean import clean_html
+from ..clean_saved import Outcome, clean_page
 from ..errors import Reason, ScraperError
 from ..sources import Failed, SavedPage, Skipped, SourceItem, input_kind, iter_sources, missing_paths
 from ..writers import FORMATS, ArticleWriter, open_writer
@@ -54,17 +53,6 @@ MAX_CRASHES_IN_A_ROW = 5  # then the workers cannot start at all; stop instead o
 
 class WorkersFailed(RuntimeError):
     """Worker processes die on every page (they cannot start, or the machine is out of memory)."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one page: an article record, or a failure reason and message."""
-
-    origin: str
-    url: str | None
-    article: dict[str, Any] | None = None
-    reason: str | None = None
-    message: str = ""
 
 
 Result = Outcome | Skipped
@@ -135,22 +123,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 # -- cleaning, in process or in a pool ---------------------------------------------------------
-
-
-def clean_page(page: SavedPage) -> Outcome:
-    """Clean one page; any error becomes a failure outcome (never raises)."""
-    try:
-        # Like the crawl: clean against the URL that answered, then record the one asked for.
-        article = clean_html(page.content, url=page.final_url or page.url, charset=page.charset)
-        if page.final_url is not None:
-            article = article.replace(url=page.url, final_url=page.final_url)
-    except ScraperError as exc:
-        return Outcome(page.origin, page.url, reason=exc.reason, message=str(exc))
-    except Exception as exc:  # a bug on one odd page must not stop a million-page run
-        return Outcome(
-            page.origin, page.url, reason=Reason.INTERNAL_ERROR, message=f"{type(exc).__name__}: {exc}"
-        )
-    return Outcome(page.origin, page.url, article=article.to_dict())
 
 
 def process_items(items: list[SourceItem]) -> list[Result]:
