@@ -7,7 +7,7 @@
 
 from ._version import __version__
 from .article import Article, Image
-from .clean import clean_html
+from .clean import article_links, clean_html
 from .crawl import crawl
 from .discover import DiscoveredURL, discover
 from .errors import (
@@ -50,6 +50,7 @@ __all__ = [
     "TooManyRedirects",
     "URLRejected",
     "__version__",
+    "article_links",
     "clean_html",
     "crawl",
     "discover",

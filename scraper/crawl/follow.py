@@ -1,0 +1,65 @@
+"""``crawl --follow N``: which links of a fetched page are queued, and which are kept for later.
+
+A page ``depth`` links away from the URL list (the list is depth 0) has its links to other articles
+(:func:`scraper.clean.article_links`) queued at ``depth + 1`` while ``depth < N``, skipping those
+whose docid says the article was created before ``since`` (NetEase docids encode their creation
+time, to the millisecond: :func:`scraper.discover.model.docid_time`; a docid that encodes none is
+followed). The state store applies the last limit, ``max_articles``, when it inserts them, and
+keeps whatever a page could not queue with the page, so a later run with a bigger ``N``, a bigger
+cap or an earlier ``since`` queues it without fetching the page again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..discover.model import docid_time, parse_since
+from .state import FollowUps, Link
+
+__all__ = ["FollowPolicy"]
+
+
+@dataclass(frozen=True)
+class FollowPolicy:
+    """The follow limits of one run: ``depth`` (N), ``max_articles`` (``--max-pages``), ``since``."""
+
+    depth: int
+    max_articles: int | None = None
+    since: datetime | None = None
+
+    @classmethod
+    def of(cls, follow: int, max_pages: int | None, since: datetime | str | None) -> FollowPolicy | None:
+        """The policy for these options, None when nothing is followed; ``ValueError`` for bad ones.
+
+        ``since`` is a datetime or ``--since`` text (``2020-02-29``, ``36h``; Beijing time unless an
+        offset is given), read now: ``36h`` means 36 hours before this run started.
+        """
+        if follow < 0:
+            raise ValueError("follow must be >= 0")
+        if max_pages is not None and max_pages < 1:
+            raise ValueError("max_pages must be at least 1")
+        cutoff = parse_since(since) if isinstance(since, str) else since
+        if cutoff is not None and cutoff.tzinfo is None:
+            raise ValueError("since must be an aware datetime (or a text: naive times are Beijing time)")
+        if follow == 0:
+            if max_pages is not None or cutoff is not None:
+                raise ValueError("max_pages and since bound the follow-ups: they need follow >= 1")
+            return None
+        return cls(follow, max_pages, cutoff)
+
+    def wanted(self, docid: str) -> bool:
+        """True unless the docid says the article was created before ``since``."""
+        if self.since is None:
+            return True
+        created = docid_time(docid)
+        return created is None or created >= self.since
+
+    def split(self, docid: str, depth: int, links: Sequence[Link]) -> FollowUps:
+        """Page ``docid`` at ``depth``: its ``links`` to follow now, and those to keep."""
+        if depth >= self.depth:
+            return FollowUps(docid, depth, hold=tuple(links))
+        follow = tuple(link for link in links if self.wanted(link[0]))
+        hold = tuple(link for link in links if not self.wanted(link[0])) if len(follow) < len(links) else ()
+        return FollowUps(docid, depth, follow=follow, hold=hold)
