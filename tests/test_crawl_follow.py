@@ -16,6 +16,7 @@ from scraper.config import FetchOptions
 from scraper.crawl import CrawlOptions, crawl
 from scraper.crawl.output import failures_path, state_path
 from scraper.crawl.state import StateStore
+from scraper.errors import StateStoreError
 
 # A..J created in 2024; O1, O2 in 2019 (old by their docid). Cycles: A<->B, B<->E, E->A.
 A, B, C, D, E, F, G, H, K, J = (docid_at(NEW, n) for n in range(10))
@@ -201,3 +202,28 @@ def test_follow_options_that_make_no_sense_are_refused(tmp_path: Path, bad: dict
     with pytest.raises(ValueError):
         crawl([], tmp_path / "out.jsonl", CrawlOptions(**bad))  # type: ignore[arg-type]
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_follow_ups_survive_a_stop_between_the_written_line_and_its_commit(
+    netease_server: NeteaseServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window a kill can hit: the line is on disk, the state does not say done. The rerun marks
+    the page done from the output without fetching it, so its follow-ups must already be queued."""
+    serve_graph(netease_server, GRAPH)
+    out = tmp_path / "out.jsonl"
+    urls = seeds(tmp_path, netease_server, A)
+    real_commit = StateStore.commit_batch
+
+    def refuse_commit(self: StateStore, *args: object, **kwargs: object) -> None:
+        raise StateStoreError("database or disk is full")
+
+    monkeypatch.setattr(StateStore, "commit_batch", refuse_commit)
+    with pytest.raises(StateStoreError, match="cannot write"):
+        crawl(urls, out, options(netease_server, follow=1))
+    assert written(out) == [A]  # A's line was fsynced, its commit refused
+    monkeypatch.setattr(StateStore, "commit_batch", real_commit)
+
+    summary = crawl(urls, out, options(netease_server, follow=1))
+    assert sorted(written(out)) == sorted({A, B, C, D})
+    assert page_hits(netease_server, A) == 1  # adopted from the output, not fetched again
+    assert (summary.done, summary.followed) == (4, 3)
