@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -71,9 +72,9 @@ class Page:
         return out
 
     @cached_property
-    def json_ld(self) -> list[dict]:
+    def json_ld(self) -> list[dict[str, Any]]:
         """Every JSON-LD object of the page (invalid blocks are ignored)."""
-        out: list[dict] = []
+        out: list[dict[str, Any]] = []
         for node in self.tree.css('script[type="application/ld+json"]'):
             try:
                 data = json.loads(node.text() or "")

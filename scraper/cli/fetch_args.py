@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..config import (
     DEFAULT_CONCURRENCY,
@@ -20,7 +20,7 @@ __all__ = ["add_fetch_arguments", "fetch_options", "fetch_problem"]
 
 
 class _ArgumentAdder(Protocol):
-    def add_argument(self, *names: str, **options: object) -> object: ...
+    def add_argument(self, *names: str, **options: Any) -> Any: ...  # argparse's own signature is Any
 
 
 def add_fetch_arguments(parser: _ArgumentAdder) -> None:
