@@ -108,3 +108,21 @@ def test_follow_policy_splits_by_depth_and_docid_time() -> None:
     assert FollowPolicy.of(0, None, None) is None
     with pytest.raises(ValueError):
         FollowPolicy.of(0, 5, None)
+
+
+def test_kept_links_are_looked_at_again_only_under_looser_limits() -> None:
+    base = FollowPolicy.of(2, 100, "2024-01-01")
+    assert base is not None
+    same = FollowPolicy.from_record(base.to_record())
+    assert same == base and not base.looser_than(same)
+    assert FollowPolicy(3, 100, base.since).looser_than(base)
+    assert FollowPolicy(2, 101, base.since).looser_than(base) and FollowPolicy(
+        2, None, base.since
+    ).looser_than(base)
+    assert FollowPolicy(2, 100, None).looser_than(base)
+    earlier = FollowPolicy.of(2, 100, "2023-01-01")
+    later = FollowPolicy.of(2, 100, "2d")  # a daily --since 2d: later each day, never looser
+    assert earlier is not None and later is not None
+    assert earlier.looser_than(base) and not later.looser_than(base)
+    assert not FollowPolicy(1, 50, base.since).looser_than(base)
+    assert base.looser_than(None) and base.looser_than(FollowPolicy.from_record("{not json"))

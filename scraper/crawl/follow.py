@@ -11,6 +11,7 @@ cap or an earlier ``since`` queues it without fetching the page again.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,6 +49,37 @@ class FollowPolicy:
                 raise ValueError("max_pages and since bound the follow-ups: they need follow >= 1")
             return None
         return cls(follow, max_pages, cutoff)
+
+    def looser_than(self, earlier: FollowPolicy | None) -> bool:
+        """True when these limits may let through links an ``earlier`` run's limits kept back.
+
+        Only then are the kept links looked at again: a daily run with ``--since 2d`` has a later
+        cutoff each day and would find nothing new in them.
+        """
+        if earlier is None or self.depth > earlier.depth:
+            return True
+        if earlier.max_articles is not None and (
+            self.max_articles is None or self.max_articles > earlier.max_articles
+        ):
+            return True
+        return earlier.since is not None and (self.since is None or self.since < earlier.since)
+
+    def to_record(self) -> str:
+        """The limits as JSON, kept in the state for the next run's :meth:`looser_than`."""
+        since = self.since.isoformat() if self.since is not None else None
+        return json.dumps({"depth": self.depth, "max_articles": self.max_articles, "since": since})
+
+    @classmethod
+    def from_record(cls, record: str | None) -> FollowPolicy | None:
+        """The limits :meth:`to_record` wrote, or None (no earlier follow run, or unreadable)."""
+        if not record:
+            return None
+        try:
+            data = json.loads(record)
+            since = datetime.fromisoformat(data["since"]) if data["since"] else None
+            return cls(int(data["depth"]), data["max_articles"], since)
+        except (ValueError, KeyError, TypeError):
+            return None  # then every kept link is looked at again: slower, never wrong
 
     def wanted(self, docid: str) -> bool:
         """True unless the docid says the article was created before ``since``."""

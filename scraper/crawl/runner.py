@@ -152,10 +152,13 @@ async def crawl_async(
             repair_output(state, out_path)
             if opts.retry_failed:
                 state.requeue_failed()
-            if policy is not None:  # links kept by earlier runs that these limits let through
-                state.release_withheld(
-                    below_depth=policy.depth, keep=policy.wanted, max_articles=policy.max_articles
-                )
+            if policy is not None:
+                if policy.looser_than(FollowPolicy.from_record(state.follow_limits)):
+                    # Links kept by earlier runs that these limits let through.
+                    state.release_withheld(
+                        below_depth=policy.depth, keep=policy.wanted, max_articles=policy.max_articles
+                    )
+                state.follow_limits = policy.to_record()
             failures = FailureLog(failures_path(out_path))
             failures.rewrite(f.to_dict() for f in state.iter_failures())
             if on_start is not None:

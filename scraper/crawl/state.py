@@ -419,6 +419,16 @@ class StateStore:
                 self._withhold(docid, kept)
         return queued
 
+    @property
+    def follow_limits(self) -> str | None:
+        """The follow limits of the last run that followed links (opaque text, see ``follow.py``)."""
+        value = self._get("follow_limits")
+        return None if value is None else str(value)
+
+    @follow_limits.setter
+    def follow_limits(self, value: str) -> None:
+        self._set("follow_limits", value)
+
     def followed(self) -> int:
         """Articles of the job found by following links (depth > 0)."""
         return int(self._db.execute("SELECT count(*) FROM items WHERE depth > 0").fetchone()[0])
