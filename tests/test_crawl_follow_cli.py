@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from discover_helpers import QueryServer, serve_feeds
+from discover_helpers import CM, FEEDS, QueryServer, serve_feeds
 from follow_graph import NEW, docid_at, page_with_links, reachable, serve_graph
 from httpserver import NeteaseServer
 
@@ -141,3 +141,27 @@ def test_discover_then_crawl_follow_end_to_end(server: QueryServer, tmp_path: Pa
     assert again.returncode == 0, again.stderr
     assert "this run wrote 0 new article(s)" in again.stderr
     assert len(complete_docids(out)) == len(listed_ids) + 3
+
+    # The next day: one new article on the feed, linking one known article and one new one.
+    new_id, new_related = docid_at(NEW, 50), docid_at(NEW, 51)
+    page = (FEEDS / "cm_yaowen20200213.js").read_bytes().decode("gbk")
+    item = json.dumps(
+        {
+            "title": "合成新闻",
+            "docurl": server.url(f"/news/article/{new_id}.html"),
+            "time": "03/03/2020 09:00:00",
+        }
+    )
+    server.add(CM, body=page.replace("data_callback([", f"data_callback([{item},", 1).encode("gbk"))
+    server.add(
+        f"/news/article/{new_id}.html", body=page_with_links(server, new_id, [related[0], new_related])
+    )
+    serve_graph(server, {new_related: []})
+    hits = len(server.requests())
+    assert cli("discover", urls["cm"], "-o", str(listed), *fetch_args(server)[:-1]).returncode == 0
+    feed_hits = len(server.requests()) - hits
+    daily = cli("crawl", str(listed), "-o", str(out), "--follow", "1", *fetch_args(server))
+    assert daily.returncode == 0, daily.stderr
+    assert "this run wrote 2 new article(s)" in daily.stderr and "followed 4" in daily.stderr
+    assert len(server.requests()) - hits - feed_hits == 2  # only the two new pages were fetched
+    assert sorted(complete_docids(out)) == sorted(listed_ids | set(related) | {new_id, new_related})
