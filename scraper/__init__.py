@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from ._version import __version__
 from .article import Article, Image
-from .clean import clean_html
+from .clean import article_links, clean_html
 from .config import FetchOptions  # plain data: no I/O imported
 from .errors import (
     ArchiveError,
@@ -76,6 +76,7 @@ __all__ = [
     "TooManyRedirects",
     "URLRejected",
     "__version__",
+    "article_links",
     "clean_html",
     "crawl",
     "crawl_async",

@@ -37,6 +37,7 @@ PUBLIC = {
     "TooManyRedirects",
     "URLRejected",
     "__version__",
+    "article_links",
     "clean_html",
     "crawl",
     "crawl_async",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .fallback import warm_up
+from .links import article_links, clean_with_links
 from .pipeline import clean_html, clean_with
 
-__all__ = ["clean_html", "clean_with", "warm_up"]
+__all__ = ["article_links", "clean_html", "clean_with", "clean_with_links", "warm_up"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TypedDict
 
 from ..article import Article, Image
@@ -55,8 +55,13 @@ def clean_with(
     *,
     charset: str | None = None,
     templates: Sequence[Template] = (),
+    on_parsed: Callable[[Page], None] | None = None,
 ) -> Article:
-    """:func:`clean_html` with a chosen template list; ``templates=()`` is the template-free path."""
+    """:func:`clean_html` with a chosen template list; ``templates=()`` is the template-free path.
+
+    ``on_parsed`` sees the page once, parsed and not yet pruned (``crawl --follow`` reads its links
+    there, so the page is parsed once for both).
+    """
     if not isinstance(html, bytes | str):
         raise TypeError(f"clean_html() takes bytes or str, not {type(html).__name__}")
     if isinstance(html, bytes):
@@ -67,6 +72,8 @@ def clean_with(
         text = html
     check_complexity(text)
     page = Page(text, url)
+    if on_parsed is not None:
+        on_parsed(page)
     template = next((t for t in templates if t.matches(page)), None)
     if template is not None:
         article = _clean_with_template(page, template)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import re
+from datetime import datetime
 
-__all__ = ["host_port", "positive_int", "user_agent"]
+from ..discovery.model import parse_since
+
+__all__ = ["host_port", "non_negative_int", "positive_int", "since_time", "user_agent"]
 
 _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
 _PORT = re.compile(r"[0-9]{1,5}")  # not str.isdigit: that takes "²" too
@@ -21,6 +24,25 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def non_negative_int(text: str) -> int:
+    """A whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be at least 0")
+    return value
+
+
+def since_time(text: str) -> datetime:
+    """``--since``: a date, a date-time or an age (``36h``, ``2d``), as :func:`parse_since` reads it."""
+    try:
+        return parse_since(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date, a date-time or 36h / 2d: {text!r}") from None
 
 
 def host_port(text: str) -> str:

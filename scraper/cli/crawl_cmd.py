@@ -5,6 +5,9 @@ writing each article exactly once. State lives in ``<output>.state.sqlite``, fai
 ``<output>.failures.jsonl``. ``--warc FILE`` also keeps every fetched page, raw, in a ``.warc.gz``
 (see :mod:`scraper.archive.warc_write` for why a kill never leaves it unreadable).
 
+``--follow N`` also queues the articles the fetched pages link to (their related lists), up to N
+links away from the list, bounded by ``--max-pages`` and ``--since`` (see :mod:`scraper.crawling.follow`).
+
 Before anything is opened, files the crawl did not write are refused (exit 2): an output that is not
 a crawl output, a failures file that is not ours, two of its files being one. The summary counts the
 whole job (earlier runs included, and says so); ``new`` is this run's.
@@ -29,6 +32,7 @@ from ..crawling.runner import CrawlOptions, CrawlProgress, CrawlStart, CrawlSumm
 from ..crawling.schedule import UrlSource, count_lines
 from ..errors import ArchiveError, FetchError, StateStoreError
 from ..fetch.hosts import mask_passwords
+from .argtypes import non_negative_int, positive_int, since_time
 from .fetch_args import add_fetch_arguments, fetch_options, fetch_problem
 from .safety import CRAWL_FAILURE_KEYS, clash_with_each_other, failure_log_problem
 
@@ -45,6 +49,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", required=True, type=Path, help="JSONL file to append articles to")
     add_fetch_arguments(parser)
     parser.add_argument("--retry-failed", action="store_true", help="fetch the URLs that failed before again")
+    parser.add_argument(
+        "--follow",
+        type=non_negative_int,
+        default=0,
+        metavar="N",
+        help="also crawl the articles fetched pages link to (related lists), up to N links away from the "
+        "list (default 0: only the list)",
+    )
+    parser.add_argument(
+        "--max-pages",
+        type=positive_int,
+        default=None,
+        metavar="M",
+        help="with --follow: queue follow-ups only while the job holds fewer than M articles (list and "
+        "follow-ups, earlier runs included; the list itself is never cut)",
+    )
+    parser.add_argument(
+        "--since",
+        type=since_time,
+        default=None,
+        metavar="DATE",
+        help="with --follow: skip follow-ups whose docid says they were created before DATE "
+        "(2020-02-29, 2020-02-29T18:00, or 36h / 2d ago; Beijing time)",
+    )
     parser.add_argument(
         "--clean-workers", type=int, default=0, help="processes for cleaning pages (0: in the crawl process)"
     )
@@ -70,7 +98,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     fetch = fetch_options(args)
     options = CrawlOptions(
-        fetch=fetch, retry_failed=args.retry_failed, state_path=args.state, clean_workers=args.clean_workers
+        fetch=fetch,
+        retry_failed=args.retry_failed,
+        state_path=args.state,
+        clean_workers=args.clean_workers,
+        follow=args.follow,
+        max_pages=args.max_pages,
+        since=args.since,
     )
     resuming = _has_content(_state_file(args))
     show_bar = sys.stderr.isatty() and not args.no_progress
@@ -173,6 +207,8 @@ def _check(args: argparse.Namespace) -> str | None:
         return problem
     if args.clean_workers < 0:
         return "--clean-workers must be >= 0"
+    if not args.follow and (args.max_pages is not None or args.since is not None):
+        return "--max-pages and --since bound the follow-ups: they need --follow N (N >= 1)"
     if str(args.output) == "-":
         return "-o needs a file: the output is appended to and resumed, it cannot be stdout"
     if args.output.is_dir():
@@ -245,6 +281,7 @@ def _crawl_with_bar(
         def update(p: CrawlProgress) -> None:
             bar.update(
                 task,
+                total=total + p.followed if total is not None else None,
                 completed=p.done + p.failed + p.duplicate,
                 done=p.done,
                 failed=p.failed,

@@ -21,10 +21,9 @@ from collections import Counter
 from pathlib import Path
 
 from ..discovery import DiscoverOptions, DiscoveryResult, discover
-from ..discovery.model import parse_since
 from ..discovery.runner import DEFAULT_MAX_PAGES, is_url
 from ..errors import FetchError
-from .argtypes import positive_int
+from .argtypes import positive_int, since_time
 from .fetch_args import add_fetch_arguments, fetch_options, fetch_problem
 from .safety import same_file
 
@@ -43,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--since",
-        type=_since,
+        type=since_time,
         default=None,
         metavar="DATE",
         help="only articles from then on: 2020-02-29, 2020-02-29T18:00, or 36h / 2d ago (Beijing time)",
@@ -81,13 +80,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"netease-scraper discover: cannot write {args.output}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return _report(result, len(args.sources), args.output)
-
-
-def _since(text: str) -> object:
-    try:
-        return parse_since(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date, a date-time or 36h / 2d: {text!r}") from None
 
 
 def _check(args: argparse.Namespace) -> str | None:

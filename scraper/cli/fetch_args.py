@@ -20,7 +20,7 @@ __all__ = ["add_fetch_arguments", "fetch_options", "fetch_problem"]
 
 
 class _ArgumentAdder(Protocol):
-    def add_argument(self, *names: str, **options: Any) -> object: ...
+    def add_argument(self, *names: str, **options: Any) -> Any: ...  # argparse's own signature is Any
 
 
 def add_fetch_arguments(parser: _ArgumentAdder) -> None:

@@ -5,7 +5,8 @@
     >>> summary.done, summary.failed
 
 ``runner`` orchestrates (and documents the exactly-once guarantee), ``schedule`` streams the list,
-``state`` is the SQLite state store, ``output`` the files written.
+``state`` is the SQLite state store, ``output`` the files written, ``follow`` decides which links
+of a fetched page ``--follow`` queues, ``model`` holds the options and summary records.
 """
 
 from __future__ import annotations

@@ -30,23 +30,37 @@ import signal
 import sys
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
 
 from ..article import Article
-from ..clean import clean_html, warm_up
+from ..clean import clean_html, clean_with_links, warm_up
 from ..errors import Reason, ScraperError
+from .state import Link
 
 __all__ = [
     "Cleaned",
+    "Linked",
     "PoolCleaner",
     "WorkersFailed",
+    "clean_and_link_in_worker",
     "clean_in_worker",
     "clean_pool",
     "start_cleaner",
     "worker_init",
 ]
 
-Cleaned = Article | tuple[str, str]
-"""An article, or ``(reason, message)`` for a page that is not one (exceptions pickle badly)."""
+
+@dataclass(frozen=True)
+class Linked:
+    """A cleaned article and the articles its page links to (``crawl --follow``)."""
+
+    article: Article
+    links: tuple[Link, ...]
+
+
+Cleaned = Article | Linked | tuple[str, str]
+"""An article (with its links), or ``(reason, message)`` for a page that is not one (exceptions
+pickle badly)."""
 
 CleanFn = Callable[[bytes, "str | None", "str | None"], Cleaned]
 Page = tuple[bytes, "str | None", "str | None"]
@@ -114,6 +128,22 @@ def clean_in_worker(content: bytes, url: str | None, charset: str | None) -> Cle
         return exc.reason, str(exc)
     except Exception as exc:  # a cleaner bug on one odd page must not stop a days-long batch
         return Reason.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}"
+
+
+def clean_and_link_in_worker(
+    content: bytes, url: str | None, charset: str | None, *, allow_hosts: tuple[str, ...] = ()
+) -> Cleaned:
+    """clean_html plus the page's links to other articles (one parse), errors as ``(reason, message)``.
+
+    The links are read here, where the page is, so only ``(docid, URL)`` pairs travel back.
+    """
+    try:
+        article, links = clean_with_links(content, url, charset=charset, allow_hosts=allow_hosts)
+    except ScraperError as exc:
+        return exc.reason, str(exc)
+    except Exception as exc:  # a cleaner bug on one odd page must not stop a days-long batch
+        return Reason.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}"
+    return Linked(article, tuple((link.docid, link.fetch_url) for link in links))
 
 
 def _clean_batch(clean: CleanFn, pages: list[Page]) -> list[Cleaned]:
@@ -186,7 +216,7 @@ class PoolCleaner:
             except (BrokenExecutor, RuntimeError):  # the pool died after the last delivery
                 future = Future()
                 future.set_exception(BrokenExecutor("the pool was already broken"))
-            done = asyncio.wrap_future(future)
+            done: asyncio.Future[list[Cleaned]] = asyncio.wrap_future(future)
             done.add_done_callback(
                 functools.partial(
                     self._deliver, pages=pages, waiters=waiters, generation=generation, isolated=isolated

@@ -23,6 +23,12 @@ Exactly-once guarantee (key = docid):
    failure) the whole file is scanned and ``done`` is made to mean exactly "has a line there";
    rows done but missing go back to pending.
 
+With ``follow`` (``crawl --follow N``) a page's links to other articles are queued as new rows
+(:mod:`scraper.crawling.follow` says which) in a transaction committed *before* its line is written:
+a kill in between leaves the page pending with its follow-ups already queued, and when the start-up
+repair marks it done from the output (3.) nothing is lost; INSERT OR IGNORE by docid means a rerun
+that fetches the page again queues nothing twice.
+
 So after any kill, SIGKILL included, the next run writes every article not yet in the file and
 none that is; the file holds one complete line per article. An ``flock`` on the output keeps a
 second crawl off it while one runs. A page sink sees a page each time it
@@ -39,19 +45,22 @@ import hashlib
 import inspect
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from ..clean import clean_html, warm_up
-from ..config import FetchOptions
+from ..article import Article
+from ..clean import clean_html, clean_with_links, warm_up
 from ..errors import FetchError, Reason, ScraperError, StateStoreError
 from ..fetch import Fetcher, FetchResult
 from ..fetch.hosts import mask_passwords
-from .cleaning import PoolCleaner, WorkersFailed, start_cleaner
+from .cleaning import Cleaned, Linked, PoolCleaner, WorkersFailed, clean_and_link_in_worker, start_cleaner
+from .follow import FollowPolicy
+from .model import CrawlOptions, CrawlProgress, CrawlStart, CrawlSummary
 from .output import (
     FailureLog,
     JsonlOutput,
@@ -62,8 +71,8 @@ from .output import (
     state_path,
     truncate_partial,
 )
-from .schedule import LineReader, Scheduler, UrlSource
-from .state import AddResult, Failure, Item, StateStore
+from .schedule import InFlight, LineReader, Scheduler, UrlSource
+from .state import AddResult, Failure, Item, Link, StateStore
 
 __all__ = ["CrawlOptions", "CrawlProgress", "CrawlStart", "CrawlSummary", "PageSink", "crawl", "crawl_async"]
 
@@ -74,82 +83,13 @@ PageSink = Callable[[FetchResult], "Awaitable[None] | None"]
 
 
 @dataclass(frozen=True)
-class CrawlOptions:
-    """How a crawl runs: the fetch policy plus the runner's own knobs."""
-
-    fetch: FetchOptions = field(default_factory=FetchOptions)
-    retry_failed: bool = False  # put failed articles back in the queue
-    state_path: Path | None = None  # default: <output>.state.sqlite
-    clean_workers: int = 0  # processes running clean_html; 0 = in the event loop
-    batch_size: int = 256  # input lines read / articles claimed per state-store round trip
-    write_batch: int = 256  # most outcomes committed in one output fsync + state transaction
-
-
-@dataclass(frozen=True)
-class CrawlProgress:
-    """A snapshot for progress displays (counts over the whole job, except ``new``)."""
-
-    done: int  # articles in the output (whole job)
-    failed: int
-    duplicate: int
-    new: int  # articles written by this run
-    elapsed: float
-
-    @property
-    def rate(self) -> float:
-        """Articles written per second by this run."""
-        return self.new / self.elapsed if self.elapsed > 0 else 0.0
-
-
-@dataclass(frozen=True)
-class CrawlSummary:
-    """What the job holds after a run (counts over all runs on this output, except ``new``)."""
-
-    output: Path
-    done: int
-    duplicate: int
-    failed: dict[str, int]
-    pending: int
-    new: int
-    elapsed: float
-    interrupted: bool = False  # stopped by ``stop`` (Ctrl-C, SIGTERM) before the list was done
-
-    @property
-    def failed_total(self) -> int:
-        """All failures, whatever the reason."""
-        return sum(self.failed.values())
-
-    def line(self) -> str:
-        """One human line: ``done 120 (new 20) · duplicate 3 · failed 2 (http_404 1, timeout 1) …``."""
-        failed = ", ".join(f"{r} {n}" for r, n in sorted(self.failed.items(), key=lambda kv: -kv[1]))
-        text = f"done {self.done} (new {self.new}) · duplicate {self.duplicate} · failed {self.failed_total}"
-        if failed:
-            text += f" ({failed})"
-        if self.pending:
-            text += f" · pending {self.pending}"
-        return text + f" · {self.elapsed:.1f}s"
-
-
-@dataclass(frozen=True)
-class CrawlStart:
-    """What earlier runs left on this output, told before fetching (``on_start``)."""
-
-    done: int
-    failed: int
-    pending: int
-
-    @property
-    def resuming(self) -> bool:
-        """True if an earlier run recorded anything."""
-        return bool(self.done or self.failed or self.pending)
-
-
-@dataclass(frozen=True)
 class _Done:
     docid: str
     attempts: int
     status: int | None
     line: bytes
+    depth: int = 0
+    links: tuple[Link, ...] | None = None  # read only when following
 
 
 @dataclass(frozen=True)
@@ -194,10 +134,12 @@ async def crawl_async(
     comes back with ``interrupted=True`` (the CLI sets it on SIGINT/SIGTERM). ``on_start`` hears what
     earlier runs left, before anything is fetched. A failure to write the output, the state or the
     page sink (disk full) stops the run with ``StateStoreError(reason="write_failed")``: what was
-    committed stays, and a rerun once there is space again resumes exactly.
+    committed stays, and a rerun once there is space again resumes exactly. Raises ``ValueError``
+    for follow options that make no sense (``max_pages``/``since`` without ``follow``).
     """
     out_path = Path(output)
     opts = options or CrawlOptions()
+    policy = FollowPolicy.of(opts.follow, opts.max_pages, opts.since)
     if opts.clean_workers == 0:
         # Cleaning runs in the event loop: import trafilatura (~1.5 s) before any fetch is in flight,
         # not on the first page that needs it, which would stall every request for that long.
@@ -210,12 +152,19 @@ async def crawl_async(
             repair_output(state, out_path)
             if opts.retry_failed:
                 state.requeue_failed()
+            if policy is not None:
+                if policy.looser_than(FollowPolicy.from_record(state.follow_limits)):
+                    # Links kept by earlier runs that these limits let through.
+                    state.release_withheld(
+                        below_depth=policy.depth, keep=policy.wanted, max_articles=policy.max_articles
+                    )
+                state.follow_limits = policy.to_record()
             failures = FailureLog(failures_path(out_path))
             failures.rewrite(f.to_dict() for f in state.iter_failures())
             if on_start is not None:
                 done, pending, failed = state.counts()
                 on_start(CrawlStart(done, sum(failed.values()), pending))
-            run = _Run(state, out_path, failures, opts, sink, progress, started)
+            run = _Run(state, out_path, failures, opts, policy, sink, progress, started)
             try:
                 interrupted = await run.go(urls, transport, stop)
             except BaseException:
@@ -237,6 +186,7 @@ async def crawl_async(
                 run.new,
                 time.monotonic() - started,
                 interrupted=interrupted,
+                followed=state.followed(),
             )
     finally:
         lock.release()
@@ -261,6 +211,7 @@ class _Run:
         output: Path,
         failures: FailureLog,
         options: CrawlOptions,
+        policy: FollowPolicy | None,
         sink: PageSink | None,
         progress: Callable[[CrawlProgress], None] | None,
         started: float,
@@ -269,6 +220,9 @@ class _Run:
         self.output = output
         self.failures = failures
         self.options = options
+        self.policy = policy
+        # Articles handed out and not committed: with follow-ups to come, the queue ends only at 0.
+        self.in_flight = InFlight() if policy is not None else None
         self.sink = sink
         self.progress = progress
         self.started = started
@@ -277,6 +231,7 @@ class _Run:
         self._done = done
         self._failed = sum(failed.values())
         self._duplicate = state.duplicates
+        self._followed = state.followed()
 
     async def go(
         self, urls: UrlSource, transport: httpx.AsyncBaseTransport | None, stop: asyncio.Event | None
@@ -296,9 +251,16 @@ class _Run:
             allow_hosts=self.options.fetch.allow_hosts,
             batch_size=self.options.batch_size,
             on_added=self._on_added,
+            in_flight=self.in_flight,
         )
         out = JsonlOutput(self.output)
-        cleaner = start_cleaner(self.options.clean_workers)
+        allow = self.options.fetch.allow_hosts
+        worker_clean = partial(clean_and_link_in_worker, allow_hosts=allow) if self.policy else None
+        cleaner = (
+            start_cleaner(self.options.clean_workers, clean=worker_clean)
+            if worker_clean is not None
+            else start_cleaner(self.options.clean_workers)
+        )
         try:
             async with Fetcher(self.options.fetch, transport=transport) as fetcher:
                 writer = asyncio.create_task(self._writer(outcomes, out))
@@ -400,13 +362,17 @@ class _Run:
             await outcomes.put(await self._clean(*job, cleaner))
 
     async def _clean(self, item: Item, page: FetchResult, cleaner: PoolCleaner | None) -> _Done | _Failed:
+        links: tuple[Link, ...] | None = None
         try:
             if cleaner is None:
-                article = clean_html(page.content, page.final_url, charset=page.charset)
+                outcome: Cleaned = self._clean_here(page)
             else:
                 outcome = await cleaner.clean(page.content, page.final_url, page.charset)
-                if isinstance(outcome, tuple):
-                    return _fail(item, outcome[0], page.attempts, page.status, outcome[1])
+            if isinstance(outcome, tuple):  # (reason, message) from a worker process
+                return _fail(item, outcome[0], page.attempts, page.status, outcome[1])
+            if isinstance(outcome, Linked):
+                article, links = outcome.article, outcome.links
+            else:
                 article = outcome
         except ScraperError as exc:
             return _fail(item, exc.reason, page.attempts, page.status, str(exc))
@@ -426,7 +392,18 @@ class _Run:
             fetched_at=_iso(page.fetched_at),
             status=page.status,
         )
-        return _Done(item.docid, page.attempts, page.status, dumps(article.to_dict()))
+        if links is not None:
+            links = tuple(link for link in links if link[0] != item.docid)
+        return _Done(item.docid, page.attempts, page.status, dumps(article.to_dict()), item.depth, links)
+
+    def _clean_here(self, page: FetchResult) -> Article | Linked:
+        """Clean in the loop's thread (no pool), reading the page's links too when following."""
+        if self.policy is None:
+            return clean_html(page.content, page.final_url, charset=page.charset)
+        article, links = clean_with_links(
+            page.content, page.final_url, charset=page.charset, allow_hosts=self.options.fetch.allow_hosts
+        )
+        return Linked(article, tuple((link.docid, link.fetch_url) for link in links))
 
     # -- the writer: group commit ----------------------------------------------------------
 
@@ -440,6 +417,7 @@ class _Run:
                 finished = True
             done = [o for o in batch if isinstance(o, _Done)]
             failed = [o for o in batch if isinstance(o, _Failed)]
+            self._queue_follow_ups(done)  # before the lines: see the module docstring
             size = None
             if done:
                 # fsync off the loop thread: workers keep fetching meanwhile, and their outcomes
@@ -456,6 +434,8 @@ class _Run:
                 )
             except StateStoreError as exc:  # SQLite full: the lines written are adopted next run
                 raise _write_failed(str(self.state.path), exc) from exc
+            if self.in_flight is not None:
+                self.in_flight.settled(len(done) + len(failed))
             if failed:
                 try:
                     self.failures.append(f.failure.to_dict() for f in failed)
@@ -465,6 +445,18 @@ class _Run:
             self._done += len(done)
             self._failed += len(failed)
             self._report()
+
+    def _queue_follow_ups(self, done: list[_Done]) -> None:
+        """Queue (or keep) the links of the pages about to be written, in one transaction."""
+        if self.policy is None:
+            return
+        pages = [self.policy.split(d.docid, d.depth, d.links) for d in done if d.links is not None]
+        if not pages:
+            return
+        try:
+            self._followed += self.state.add_follow_ups(pages, max_articles=self.policy.max_articles)
+        except StateStoreError as exc:
+            raise _write_failed(str(self.state.path), exc) from exc
 
     def _on_added(self, result: AddResult) -> None:
         if result.rejected:
@@ -482,6 +474,7 @@ class _Run:
                     self._duplicate,
                     self.new,
                     time.monotonic() - self.started,
+                    self._followed,
                 )
             )
 

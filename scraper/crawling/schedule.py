@@ -4,6 +4,11 @@ Memory stays flat however long the list is: lines are read a batch at a time, pa
 in the state store (INSERT OR IGNORE by docid, so de-duplication costs no Python set); articles
 to fetch are then claimed back from the store in first-seen order into a bounded queue. Pending
 articles left by an earlier run are claimed first, before any new line is read.
+
+With ``crawl --follow`` the fetched pages add rows as they are committed, so the queue is only
+finished once no page is in flight any more (:class:`InFlight`); and the whole list is recorded
+before the first claim, so that the list's articles come first (breadth first) and ``--max-pages``
+knows how many of its articles the list takes.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from ..errors import Reason, URLRejected
 from ..urls import parse_article_url
 from .state import AddResult, Item, NewItem, StateStore
 
-__all__ = ["LineReader", "Scheduler", "count_lines", "parse_line"]
+__all__ = ["InFlight", "LineReader", "Scheduler", "count_lines", "parse_line"]
 
 UrlSource = str | Path | Iterable[str]
 MAX_LINE_CHARS = 8192  # an article URL is < 300 characters; browsers cut far earlier than this
@@ -135,11 +140,38 @@ def parse_line(lineno: int, text: str, allow_hosts: tuple[str, ...]) -> NewItem:
     return NewItem(lineno, text, docid=art.docid, fetch_url=art.fetch_url)
 
 
+class InFlight:
+    """Articles handed to the workers and not committed yet: while there are any, follow-ups may come."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._changed = asyncio.Event()
+
+    def started(self) -> None:
+        """One more article handed out."""
+        self.count += 1
+
+    def settled(self, n: int) -> None:
+        """``n`` articles committed (done or failed), their follow-ups with them."""
+        self.count -= n
+        self._changed.set()
+
+    async def wait(self) -> bool:
+        """Wait for the next commit; False at once when nothing is in flight (no row can come)."""
+        if self.count <= 0:
+            return False
+        self._changed.clear()  # no await since the caller's last claim: no commit is missed
+        await self._changed.wait()
+        return True
+
+
 class Scheduler:
     """Fills a bounded queue with claimed :class:`Item`\\ s, then one ``None`` per worker.
 
     ``on_added`` receives the result of each batch of input lines recorded: the runner appends
-    the rejected lines (no article URL) to the failures file and counts duplicates.
+    the rejected lines (no article URL) to the failures file and counts duplicates. With
+    ``in_flight`` (``--follow``) the list is read whole first, and the queue ends only when no
+    article is in flight and none is pending.
     """
 
     def __init__(
@@ -151,6 +183,7 @@ class Scheduler:
         allow_hosts: tuple[str, ...] = (),
         batch_size: int = 256,
         on_added: Callable[[AddResult], None] | None = None,
+        in_flight: InFlight | None = None,
     ) -> None:
         self._state = state
         self._reader = reader
@@ -158,32 +191,43 @@ class Scheduler:
         self._allow_hosts = allow_hosts
         self._batch_size = batch_size
         self._on_added = on_added
+        self._in_flight = in_flight
+        self._first_read = True
 
     async def run(self, workers: int) -> None:
         """Feed until the input is exhausted and every pending article is queued."""
         cursor = 0
-        first_read = True
+        if self._in_flight is not None:
+            while not self._reader.exhausted:
+                await self._read_some()
         while True:
             items = self._state.claim(cursor, self._batch_size)
             if items:
                 for item in items:
+                    if self._in_flight is not None:
+                        self._in_flight.started()
                     await self._queue.put(item)  # blocks while the workers are busy: bounded memory
                 cursor = items[-1].seq
                 continue
-            if self._reader.exhausted:
+            if not self._reader.exhausted:
+                await self._read_some()
+            elif self._in_flight is None or not await self._in_flight.wait():
                 break
-            if first_read:
-                first_read = False
-                lines_read, digest = self._state.input_progress
-                await asyncio.to_thread(self._reader.skip_verified, lines_read, digest)
-            # Reading (maybe a pipe) and URL parsing run in a thread; SQLite stays on the loop thread.
-            parsed = await asyncio.to_thread(self._read_parsed)
-            if parsed:
-                result = self._state.add(parsed, last_lineno=self._reader.lineno, digest=self._reader.digest)
-                if self._on_added is not None:
-                    self._on_added(result)
         for _ in range(workers):
             await self._queue.put(None)
+
+    async def _read_some(self) -> None:
+        """Record the next batch of input lines in the state."""
+        if self._first_read:
+            self._first_read = False
+            lines_read, digest = self._state.input_progress
+            await asyncio.to_thread(self._reader.skip_verified, lines_read, digest)
+        # Reading (maybe a pipe) and URL parsing run in a thread; SQLite stays on the loop thread.
+        parsed = await asyncio.to_thread(self._read_parsed)
+        if parsed:
+            result = self._state.add(parsed, last_lineno=self._reader.lineno, digest=self._reader.digest)
+            if self._on_added is not None:
+                self._on_added(result)
 
     def _read_parsed(self) -> list[NewItem]:
         return [parse_line(n, t, self._allow_hosts) for n, t in self._reader.read_batch(self._batch_size)]

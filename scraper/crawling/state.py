@@ -5,6 +5,13 @@ One row per *item*: an article (key = its docid) or an input line that is no art
 ``seq`` in the order they were first seen; :meth:`StateStore.claim` walks that order forwards, so a
 row is handed out at most once per run and the in-memory queue never holds more than a batch.
 
+Articles found by ``crawl --follow`` on a fetched page are rows too: ``depth`` is 0 for the URL
+list and one more than the page's for each follow-up, ``parent`` the docid of the page it was found
+on. They are inserted by :meth:`StateStore.add_follow_ups` with INSERT OR IGNORE by docid, so an
+article known from the list or another page is never queued twice, whatever the order or a kill.
+The links a page could not queue (the depth limit, ``--max-pages``, ``--since``) are kept with it
+(``withheld``: compressed ``docid<TAB>url`` lines) for a later run with looser limits.
+
 Statuses: ``pending`` → ``done`` (its JSON line is durable in the output) or ``failed`` (reason,
 attempts, last HTTP status and error kept). ``meta`` holds the few scalars that make resuming exact:
 ``output_bytes`` (size of the output file once the last committed batch was on disk), ``lines_read``
@@ -26,16 +33,17 @@ import contextlib
 import hashlib
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Reason, StateStoreError
 from .output import RunLock
 
-__all__ = ["SCHEMA", "AddResult", "Failure", "Item", "NewItem", "StateStore"]
+__all__ = ["SCHEMA", "AddResult", "Failure", "FollowUps", "Item", "Link", "NewItem", "StateStore"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: depth, parent, withheld (follow-ups); a version-1 file is migrated in place
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -49,13 +57,25 @@ CREATE TABLE IF NOT EXISTS items (
     reason      TEXT,                              -- failure reason code (errors.py)
     http_status INTEGER,                           -- last HTTP status seen, if any
     last_error  TEXT,
-    updated_at  REAL
+    updated_at  REAL,
+    depth       INTEGER NOT NULL DEFAULT 0,        -- 0: from the URL list; n: n links away from it
+    parent      TEXT,                              -- docid of the page it was found on (follow-ups)
+    withheld    BLOB                               -- links of this page not queued (zlib, docid\turl lines)
 );
 CREATE INDEX IF NOT EXISTS items_status_seq ON items (status, seq);
 CREATE TABLE IF NOT EXISTS meta (
     name  TEXT PRIMARY KEY,
     value
 );
+"""
+# Added by schema 2: ALTER TABLE brings a version-1 file up to date (SQLite adds columns in O(1)).
+_ADDED_COLUMNS = (
+    ("depth", "INTEGER NOT NULL DEFAULT 0"),
+    ("parent", "TEXT"),
+    ("withheld", "BLOB"),
+)
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS items_withheld ON items (depth) WHERE withheld IS NOT NULL;
 """
 
 LINE_KEY_PREFIX = "line:"
@@ -92,6 +112,21 @@ class Item:
     url: str
     fetch_url: str
     attempts: int
+    depth: int = 0  # links away from the URL list
+
+
+Link = tuple[str, str]
+"""A link to an article found on a page: ``(docid, fetch URL)``."""
+
+
+@dataclass(frozen=True)
+class FollowUps:
+    """What one fetched page brings: ``follow`` to queue at ``depth + 1``, ``hold`` to keep for later."""
+
+    docid: str  # the page's
+    depth: int  # the page's
+    follow: tuple[Link, ...] = ()
+    hold: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,12 +184,22 @@ class StateStore:
             self._db.execute("PRAGMA busy_timeout=5000")
             self._db.executescript(SCHEMA)
             version = self._get("schema_version")
-            if version is None:
-                self._set("schema_version", SCHEMA_VERSION)
-            elif str(version) != SCHEMA_VERSION:
+            if version is not None and str(version) not in ("1", SCHEMA_VERSION):
                 raise StateStoreError(f"{self.path}: state schema {version}, expected {SCHEMA_VERSION}")
+            self._migrate()
+            self._db.executescript(_INDEXES)
+            if version is None or str(version) != SCHEMA_VERSION:
+                self._set("schema_version", SCHEMA_VERSION)
         except sqlite3.DatabaseError as exc:
             raise StateStoreError(f"{self.path}: cannot open crawl state: {exc}") from exc
+
+    def _migrate(self) -> None:
+        """Add the columns a version-1 state lacks (each ALTER is atomic; a kill between them is
+        finished by the next open)."""
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(items)")}
+        for name, declaration in _ADDED_COLUMNS:
+            if name not in have:
+                self._db.execute(f"ALTER TABLE items ADD COLUMN {name} {declaration}")
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -178,6 +223,10 @@ class StateStore:
         row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return None if row is None else row[0]
 
+    def _get_int(self, name: str) -> int:
+        value = self._get(name)
+        return int(value) if isinstance(value, int | str) else 0
+
     def _set(self, name: str, value: object) -> None:
         self._db.execute(
             "INSERT INTO meta (name, value) VALUES (?, ?) "
@@ -188,12 +237,12 @@ class StateStore:
     @property
     def output_bytes(self) -> int:
         """Size of the output file as of the last committed batch (0 for a new job)."""
-        return int(self._get("output_bytes") or 0)
+        return self._get_int("output_bytes")
 
     @property
     def duplicates(self) -> int:
         """Input lines whose key had been seen before, over the whole job."""
-        return int(self._get("duplicates") or 0)
+        return self._get_int("duplicates")
 
     # -- start of a run ----------------------------------------------------------------------
 
@@ -217,7 +266,7 @@ class StateStore:
     def input_progress(self) -> tuple[int, str | None]:
         """``(lines_read, digest)``: how far earlier runs read the input, and its fingerprint there."""
         digest = self._get("input_digest")
-        return int(self._get("lines_read") or 0), None if digest is None else str(digest)
+        return self._get_int("lines_read"), None if digest is None else str(digest)
 
     def add(self, items: Sequence[NewItem], *, last_lineno: int, digest: str | None = None) -> AddResult:
         """Record a batch of input lines (INSERT OR IGNORE by key) in one transaction.
@@ -226,7 +275,7 @@ class StateStore:
         already read that far into the input (``lineno <= lines_read``): a rerun re-reads the
         list from the top and must not count it twice.
         """
-        lines_read = int(self._get("lines_read") or 0)
+        lines_read = self._get_int("lines_read")
         added = dups = 0
         rejected: list[Failure] = []
         now = time.time()
@@ -272,7 +321,7 @@ class StateStore:
     def claim(self, after_seq: int, limit: int) -> list[Item]:
         """The next ``limit`` pending articles after ``after_seq``, in first-seen order."""
         rows = self._db.execute(
-            "SELECT seq, docid, url, COALESCE(fetch_url, url), attempts FROM items "
+            "SELECT seq, docid, url, COALESCE(fetch_url, url), attempts, depth FROM items "
             "WHERE status = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
             (after_seq, limit),
         ).fetchall()
@@ -304,6 +353,103 @@ class StateStore:
             )
             if output_bytes is not None:
                 self._set("output_bytes", output_bytes)
+
+    # -- follow-ups (crawl --follow) -----------------------------------------------------------
+
+    def add_follow_ups(self, pages: Sequence[FollowUps], *, max_articles: int | None = None) -> int:
+        """Queue the pages' ``follow`` links at depth + 1 (INSERT OR IGNORE by docid), in one transaction.
+
+        Links are queued while the job holds fewer than ``max_articles`` articles (every article
+        row counts: done, failed or pending, list or follow-up). Each page's links that were not
+        queued (over the cap, or in its ``hold``) and are not known yet are kept in its row, to be
+        queued by :meth:`release_withheld` on a run with looser limits. Returns how many were queued.
+
+        Call it before the pages' lines are written: a kill after this commit loses no follow-up,
+        even if the start-up repair then marks the pages done from the output without fetching them.
+        """
+        queued = 0
+        now = time.time()
+        with self._transaction():
+            room = self._room(max_articles)
+            for page in pages:
+                kept: list[Link] = []
+                for docid, url in page.follow:
+                    if room is not None and room <= 0:
+                        kept.append((docid, url))
+                        continue
+                    if self._insert_follow_up(docid, url, page, now):
+                        queued += 1
+                        if room is not None:
+                            room -= 1
+                kept += page.hold
+                self._withhold(page.docid, kept)
+        return queued
+
+    def release_withheld(
+        self, *, below_depth: int, keep: Callable[[str], bool], max_articles: int | None = None
+    ) -> int:
+        """Queue the kept links of pages at a depth below ``below_depth`` that ``keep(docid)`` accepts,
+        within ``max_articles`` (see :meth:`add_follow_ups`); one transaction. Returns how many."""
+        queued = 0
+        now = time.time()
+        with self._transaction():
+            room = self._room(max_articles)
+            if room is not None and room <= 0:
+                return 0
+            rows = self._db.execute(
+                "SELECT docid, depth, withheld FROM items WHERE withheld IS NOT NULL AND depth < ? ORDER BY seq",
+                (below_depth,),
+            ).fetchall()
+            for docid, depth, blob in rows:
+                page = FollowUps(docid, depth)
+                kept: list[Link] = []
+                for link in _unpack_links(blob):
+                    if (room is not None and room <= 0) or not keep(link[0]):
+                        kept.append(link)
+                    elif self._insert_follow_up(*link, page, now):
+                        queued += 1
+                        if room is not None:
+                            room -= 1
+                self._withhold(docid, kept)
+        return queued
+
+    @property
+    def follow_limits(self) -> str | None:
+        """The follow limits of the last run that followed links (opaque text, see ``follow.py``)."""
+        value = self._get("follow_limits")
+        return None if value is None else str(value)
+
+    @follow_limits.setter
+    def follow_limits(self, value: str) -> None:
+        self._set("follow_limits", value)
+
+    def followed(self) -> int:
+        """Articles of the job found by following links (depth > 0)."""
+        return int(self._db.execute("SELECT count(*) FROM items WHERE depth > 0").fetchone()[0])
+
+    def _room(self, max_articles: int | None) -> int | None:
+        if max_articles is None:
+            return None
+        articles = self._db.execute("SELECT count(*) FROM items WHERE docid IS NOT NULL").fetchone()[0]
+        return max_articles - int(articles)
+
+    def _insert_follow_up(self, docid: str, url: str, page: FollowUps, now: float) -> bool:
+        cur = self._db.execute(
+            "INSERT OR IGNORE INTO items (key, docid, url, depth, parent, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (docid, docid, url[:MAX_KEY_CHARS], page.depth + 1, page.docid, now),
+        )
+        return bool(cur.rowcount)
+
+    def _withhold(self, docid: str, links: list[Link]) -> None:
+        """Keep ``links`` not known yet with page ``docid`` (or clear what it kept)."""
+        unknown = [
+            link
+            for link in links
+            if self._db.execute("SELECT 1 FROM items WHERE key = ?", (link[0],)).fetchone() is None
+        ]
+        self._db.execute(
+            "UPDATE items SET withheld = ? WHERE key = ?", (_pack_links(unknown) if unknown else None, docid)
+        )
 
     # -- start-up reconciliation with the output file ------------------------------------------
 
@@ -372,6 +518,18 @@ class StateStore:
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db, self.path)
+
+
+def _pack_links(links: list[Link]) -> bytes:
+    """``docid<TAB>url`` lines, zlib-compressed: NetEase URLs share most of their bytes."""
+    return zlib.compress("\n".join(f"{docid}\t{url}" for docid, url in links).encode("utf-8"))
+
+
+def _unpack_links(blob: bytes) -> Iterator[Link]:
+    for line in zlib.decompress(blob).decode("utf-8").splitlines():
+        docid, _, url = line.partition("\t")
+        if docid and url:
+            yield docid, url
 
 
 def _unless_same(value: str | None, other: str) -> str | None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from ..urls import absolute_url
 from .model import FeedItem, parse_feed_time
 
-__all__ = ["declared_base", "link_item", "parse_html", "resolve"]
+__all__ = ["declared_base", "link_item", "parse_html"]
 
 # A full date and time as list pages print it: (2020-07-04 02:20:23), 2020-08-02 14:47.
 _SHOWN_TIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?")
@@ -35,20 +35,6 @@ def declared_base(text: str) -> str | None:
     return url if url.startswith(("http://", "https://")) else None
 
 
-def resolve(href: str | None, base: str | None) -> str | None:
-    """An absolute http(s) URL for ``href``: relative ones need ``base``; ``//host/...`` is https."""
-    if not href:
-        return None
-    href = href.strip()
-    if href.startswith("//"):
-        return "https:" + href if base is None else urljoin(base, href)
-    if href.startswith(("http://", "https://")):
-        return href
-    if base is None or href.startswith(("#", "javascript:", "mailto:")):
-        return None
-    return urljoin(base, href)
-
-
 def link_item(
     anchor: LexborNode, base: str | None, *, time_node: LexborNode | None = None
 ) -> FeedItem | None:
@@ -57,7 +43,7 @@ def link_item(
     ``time_node`` is where the page prints the time; without one, the nearest ancestor (up to
     :data:`_TIME_LEVELS`) that holds this one link and a full date-time gives it.
     """
-    link = resolve(anchor.attributes.get("href"), base)
+    link = absolute_url(anchor.attributes.get("href"), base)
     if link is None:
         return None
     title = anchor.text(strip=True) or anchor.attributes.get("title") or None

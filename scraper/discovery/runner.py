@@ -31,10 +31,10 @@ from ..config import FetchOptions
 from ..encoding import decode_page
 from ..errors import BodyTooLarge, DecodeError, FeedError, HTTPStatusError, Reason, ScraperError, URLRejected
 from ..fetch import Fetcher
-from ..urls import DOCID_RE, canonical_url, is_netease_host, parse_article_url
+from ..urls import DOCID_RE, absolute_url, canonical_url, is_netease_host, parse_article_url
 from .base import Format
 from .formats import detect, parse_first_page
-from .htmlpage import declared_base, resolve
+from .htmlpage import declared_base
 from .model import DiscoveredURL, DiscoveryResult, FeedItem, SourceFailure, docid_time, parse_since
 
 __all__ = ["DiscoverOptions", "discover", "discover_async", "is_url"]
@@ -220,7 +220,7 @@ class _SourceRun:
     def _article(self, item: FeedItem, base: str | None) -> DiscoveredURL | None:
         """The item as a DiscoveredURL, if its link (or, without one, its docid) is an article."""
         fields = {"title": item.title, "published_at": item.published_at, "source": item.source}
-        link = resolve(item.link, base)
+        link = absolute_url(item.link, base)
         if link is not None:
             try:
                 art = parse_article_url(link, allow_hosts=self._options.fetch.allow_hosts)
