@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-__all__ = ["Article", "Image", "json_line"]
+from .jsonl import dumps_line
+
+__all__ = ["Article", "Image"]
 
 _BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 _TITLE_SHOWN = 30  # characters of the title in repr()
-
-
-def json_line(record: Mapping[str, Any]) -> str:
-    """An article record (:meth:`Article.to_dict`) as one line of JSONL, without the newline.
-
-    UTF-8 text stays as it is (no ``\\u`` escapes: the text is Chinese). The JSONL and JSON writers of
-    ``netease-scraper clean`` write exactly this; :meth:`Article.to_json` is the same text.
-    """
-    return json.dumps(record, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -105,8 +96,8 @@ class Article:
         return out
 
     def to_json(self) -> str:
-        """The article as the one JSON line ``netease-scraper clean`` writes for it (:func:`json_line`)."""
-        return json_line(self.to_dict())
+        """The article as the JSON line ``clean`` and ``crawl`` write for it (:func:`scraper.jsonl.dumps_line`)."""
+        return dumps_line(self.to_dict())
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:

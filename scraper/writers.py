@@ -1,30 +1,28 @@
 """Output formats for cleaned articles, each written as a stream (nothing held in memory).
 
-- ``jsonl``: one JSON object per line (``Article.to_dict()``), UTF-8, no ASCII escaping;
+- ``jsonl``: one JSON object per line (``Article.to_dict()``, :func:`scraper.jsonl.dumps_line`);
 - ``json``: one JSON array of those objects, one per line, written as they come;
 - ``md``: per article ``# title``, a list of metadata lines, then the paragraphs; articles are
   separated by a ``---`` rule;
 - ``txt``: per article the title line then one paragraph per line; articles are separated by
   one empty line (a paragraph is never empty, so ``text.split("\\n\\n")`` gives the articles).
 
-Failures are not articles and never go into these outputs; :class:`FailureLog` writes them as
-JSON lines ``{"origin", "url", "reason", "message"}`` to a separate stream.
+Failures are not articles and never go into these outputs; :class:`scraper.jsonl.FailureLog`
+writes them to a separate stream.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Protocol, TextIO
 
-from .article import json_line
+from .jsonl import dumps_line
 
 __all__ = [
     "FORMATS",
     "ArticleWriter",
-    "FailureLog",
     "JsonArrayWriter",
     "JsonlWriter",
     "MarkdownWriter",
@@ -68,7 +66,7 @@ class JsonlWriter:
         self._out = out
 
     def write(self, record: Record) -> None:
-        self._out.write(json_line(record) + "\n")
+        self._out.write(dumps_line(record) + "\n")
 
     def close(self) -> None:
         self._out.flush()
@@ -82,7 +80,7 @@ class JsonArrayWriter:
         self._count = 0
 
     def write(self, record: Record) -> None:
-        self._out.write(("[\n" if self._count == 0 else ",\n") + json_line(record))
+        self._out.write(("[\n" if self._count == 0 else ",\n") + dumps_line(record))
         self._count += 1
 
     def close(self) -> None:
@@ -138,20 +136,6 @@ def open_writer(fmt: str, out: TextIO) -> ArticleWriter:
         return FORMATS[fmt](out)  # type: ignore[call-arg]
     except KeyError:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}") from None
-
-
-class FailureLog:
-    """Failure records as JSON lines: ``{"origin", "url", "reason", "message"}`` (as the crawl's failures)."""
-
-    def __init__(self, out: TextIO) -> None:
-        self._out = out
-        self.count = 0
-
-    def write(self, origin: str, url: str | None, reason: str, message: str) -> None:
-        """Write one failure record."""
-        row = {"origin": origin, "url": url, "reason": reason, "message": message}
-        self._out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        self.count += 1
 
 
 def _paragraphs(record: Record) -> list[str]:

@@ -119,7 +119,11 @@ def test_failures_are_records_and_the_run_goes_on(tmp_path: Path, capsys: pytest
         ("5-other-site.html", "not_netease"),
         ("6-no-body.html", "no_body"),
     ]
-    assert all(set(f) == {"origin", "url", "reason", "message"} and f["message"] for f in failures)
+    assert all(
+        set(f) == {"origin", "url", "docid", "reason", "message", "attempts", "status"} and f["message"]
+        for f in failures
+    )
+    assert all(f["attempts"] is None and f["status"] is None for f in failures)  # nothing was fetched
     assert "failures in" in err
 
 

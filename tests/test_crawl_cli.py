@@ -43,6 +43,9 @@ def test_exit_1_when_some_failed_and_the_failures_file_is_named(
     assert "not_netease 1" in err and "out.jsonl.failures.jsonl" in err
     failure = json.loads((tmp_path / "out.jsonl.failures.jsonl").read_text())
     assert failure["url"] == "https://example.com/x.html" and failure["reason"] == "not_netease"
+    # The one failure shape clean writes too; the origin of a crawl failure is its URL line.
+    assert set(failure) == {"origin", "url", "docid", "reason", "message", "attempts", "status"}
+    assert failure["origin"] == failure["url"] and failure["docid"] is None
 
 
 def test_urls_from_stdin(

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from scraper.crawling.output import FailureLog, JsonlOutput, RunLock, dumps, scan_output, truncate_partial
+from scraper.crawling.output import JsonlOutput, RunLock, scan_output, truncate_partial
 from scraper.crawling.state import Failure, NewItem, StateStore
 from scraper.errors import StateStoreError
+from scraper.jsonl import line_bytes as dumps
 
 D1, D2, D3 = "AAAAAAAA00000001", "AAAAAAAA00000002", "AAAAAAAA00000003"
 
@@ -140,18 +141,6 @@ def test_jsonl_output_appends_and_reports_size(tmp_path: Path) -> None:
     data = (tmp_path / "o.jsonl").read_bytes()
     assert size == len(data)
     assert json.loads(data)["text"] == "中文"
-
-
-def test_failure_log_rewrite_replaces_and_append_adds(tmp_path: Path) -> None:
-    log = FailureLog(tmp_path / "o.jsonl.failures.jsonl")
-    log.append([{"url": "a"}, {"url": "b"}])
-    log.rewrite([{"url": "b"}])
-    log.append([{"url": "c"}])
-    log.close()
-    lines = [json.loads(x)["url"] for x in log.path.read_text().splitlines()]
-    assert lines == ["b", "c"]
-    log.rewrite([])
-    assert not log.path.exists()
 
 
 def test_run_lock_is_exclusive(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from scraper.article import Article, Image
-from scraper.writers import FORMATS, FailureLog, JsonArrayWriter, open_writer
+from scraper.writers import FORMATS, JsonArrayWriter, open_writer
 
 
 def article(n: int = 1, **changes: Any) -> dict[str, Any]:
@@ -101,18 +101,3 @@ def test_txt_articles_split_on_blank_lines() -> None:
 def test_txt_drops_empty_paragraphs_so_blocks_stay_whole() -> None:
     text = render("txt", [article(1, text="第一段。\n\n  \n第二段。")])
     assert text == "标题 1\n第一段。\n第二段。\n"
-
-
-def test_failure_log_lines() -> None:
-    out = io.StringIO()
-    log = FailureLog(out)
-    log.write("a.warc.gz#123", "https://www.163.com/x.html", "truncated", "record cut short")
-    log.write("<stdin>", None, "empty", "the input is empty")
-    rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert rows[0] == {
-        "origin": "a.warc.gz#123",
-        "url": "https://www.163.com/x.html",
-        "reason": "truncated",
-        "message": "record cut short",
-    }
-    assert rows[1]["url"] is None and log.count == 2

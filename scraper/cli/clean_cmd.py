@@ -3,7 +3,7 @@
 Pages are cleaned in input order, in this process (``--workers 1``) or in a pool of processes
 that never holds more than a few chunks of pages in flight, so a 10 GB WARC streams through.
 Articles go to the output in the chosen format; every input that fails becomes a failure record
-(origin, url, reason, message) and the run goes on. A summary line ends the run on stderr.
+(:class:`scraper.jsonl.FailureRecord`) and the run goes on. A summary line ends the run on stderr.
 
 Exit codes: 0 all pages cleaned, 1 some failed or none cleaned, 2 bad usage (a path that does not
 exist, ``--url`` with more than one page, an output that cannot be opened or would overwrite an
@@ -27,18 +27,14 @@ from pathlib import Path
 
 from ..clean_saved import Outcome, clean_page
 from ..errors import Reason, ScraperError
+from ..jsonl import FailureRecord
 from ..sources import Failed, SavedPage, Skipped, SourceItem, input_kind, iter_sources, missing_paths
+from ..urls import docid_from_url
 from ..writers import FORMATS, ArticleWriter, open_writer
 from . import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from .argtypes import positive_int
 from .clean_files import CleanFiles, FailureSink
-from .safety import (
-    CLEAN_FAILURE_KEYS,
-    CRAWL_FAILURE_KEYS,
-    clash_with_each_other,
-    clash_with_inputs,
-    failure_log_problem,
-)
+from .safety import CLEAN_FAILURE_SHAPES, clash_with_each_other, clash_with_inputs, failure_log_problem
 
 NAME = "clean"
 HELP = "Clean saved NetEase pages (files, folders, .html.gz, .warc[.gz], - for stdin) into articles."
@@ -280,7 +276,11 @@ def _record(
         tally.cleaned += 1
     else:
         tally.failed[result.reason or Reason.ERROR] += 1
-        failures.write(result.origin, result.url, result.reason or Reason.ERROR, result.message, say)
+        docid = docid_from_url(result.url) if result.url else None
+        failures.write(
+            FailureRecord(result.origin, result.url, docid, result.reason or Reason.ERROR, result.message),
+            say,
+        )
 
 
 @contextmanager
@@ -322,8 +322,9 @@ def _usage_problem(args: argparse.Namespace, failures: str | None) -> str | None
         if problem:
             return problem
     if failures:
-        keys = (CLEAN_FAILURE_KEYS, CRAWL_FAILURE_KEYS)
-        return clash_with_each_other(targets) or failure_log_problem(failures, "failures file", keys)
+        return clash_with_each_other(targets) or failure_log_problem(
+            failures, "failures file", CLEAN_FAILURE_SHAPES
+        )
     return None
 
 

@@ -15,11 +15,11 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from ..errors import Reason, ScraperError
+from ..jsonl import FailureLog, FailureRecord
 from ..locks import try_lock
-from ..writers import FailureLog
 
 __all__ = ["CleanFiles", "FailureSink"]
 
@@ -36,7 +36,7 @@ class _Opened:
 class FailureSink:
     """Failure records go to the failures file or, without one, one line each to stderr."""
 
-    def __init__(self, path: str | None, stream: TextIO | None) -> None:
+    def __init__(self, path: str | None, stream: BinaryIO | None) -> None:
         self.path = path
         self._log = FailureLog(stream) if stream is not None else None
 
@@ -45,14 +45,12 @@ class FailureSink:
         """Failure records written to the file."""
         return self._log.count if self._log is not None else 0
 
-    def write(
-        self, origin: str, url: str | None, reason: str, message: str, say: Callable[[str], None]
-    ) -> None:
+    def write(self, record: FailureRecord, say: Callable[[str], None]) -> None:
         """Record one failure."""
         if self._log is None:
-            say(f"failed: {origin}: {reason}: {message}")
+            say(f"failed: {record.origin}: {record.reason}: {record.message}")
         else:
-            self._log.write(origin, url, reason, message)
+            self._log.write([record])
 
 
 class CleanFiles:
@@ -82,7 +80,7 @@ class CleanFiles:
         log = opened[-1] if failures is not None else None
         if log is not None and (log.created or log.had_records):
             stack.callback(self._drop_empty_failures, log.path)  # after the file is closed (LIFO)
-        self.failures = FailureSink(failures, _text(log, stack) if log is not None else None)
+        self.failures = FailureSink(failures, _binary(log, stack) if log is not None else None)
 
     def _drop_empty_failures(self, path: str) -> None:
         # A failures file with nothing in it would only mislead; a symlink (say /dev/stderr) stays.
@@ -123,3 +121,7 @@ def _stdout() -> TextIO:
 
 def _text(opened: _Opened, stack: ExitStack) -> TextIO:
     return stack.enter_context(open(opened.fd, "w", encoding="utf-8", newline="\n"))
+
+
+def _binary(opened: _Opened, stack: ExitStack) -> BinaryIO:
+    return stack.enter_context(open(opened.fd, "wb"))

@@ -34,7 +34,7 @@ from ..errors import ArchiveError, FetchError, StateStoreError
 from ..fetch.hosts import mask_passwords
 from .argtypes import non_negative_int, positive_int, since_time
 from .fetch_args import add_fetch_arguments, fetch_options, fetch_problem
-from .safety import CRAWL_FAILURE_KEYS, clash_with_each_other, failure_log_problem
+from .safety import CRAWL_FAILURE_SHAPES, clash_with_each_other, failure_log_problem
 
 NAME = "crawl"
 HELP = "Fetch and clean a list of NetEase article URLs into JSON lines (resumable, exactly once)."
@@ -238,7 +238,7 @@ def _files_problem(args: argparse.Namespace) -> str | None:
     files += [("output", output), ("state", state), ("failures file", failures_path(output))]
     files += [("WARC", args.warc)] if args.warc is not None else []
     return clash_with_each_other(files) or failure_log_problem(
-        failures_path(output), "failures file", (CRAWL_FAILURE_KEYS,)
+        failures_path(output), "failures file", CRAWL_FAILURE_SHAPES
     )
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from ..discovery import DiscoverOptions, DiscoveryResult, discover
 from ..discovery.runner import DEFAULT_MAX_PAGES, is_url
 from ..errors import FetchError
+from ..jsonl import dumps_line
 from .argtypes import positive_int, since_time
 from .fetch_args import add_fetch_arguments, fetch_options, fetch_problem
 from .safety import same_file
@@ -122,7 +123,7 @@ def _is_url_list(path: Path) -> bool:
 
 
 def _line(record: dict[str, str | None], jsonl: bool) -> str:
-    return json.dumps(record, ensure_ascii=False) if jsonl else str(record["url"])
+    return dumps_line(record) if jsonl else str(record["url"])
 
 
 def _write(lines: list[str], output: Path | None) -> None:

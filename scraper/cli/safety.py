@@ -11,20 +11,22 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ..jsonl import FAILURE_KEYS, OLDER_CLEAN_FAILURE_KEYS, OLDER_CRAWL_FAILURE_KEYS
 from ..sources import STDIN, Failed, walk_folder
 
 __all__ = [
-    "CLEAN_FAILURE_KEYS",
-    "CRAWL_FAILURE_KEYS",
+    "CLEAN_FAILURE_SHAPES",
+    "CRAWL_FAILURE_SHAPES",
     "clash_with_each_other",
     "clash_with_inputs",
     "failure_log_problem",
     "same_file",
 ]
 
-# The fields of a failure record, as ``clean`` and ``crawl`` write them: how we recognise our files.
-CLEAN_FAILURE_KEYS = frozenset({"origin", "url", "reason", "message"})
-CRAWL_FAILURE_KEYS = frozenset({"url", "docid", "reason", "attempts", "status", "message"})
+# The key sets of the failure lines a command may replace: the one shape both write now, and the
+# older ones (a clean run replaced failures of either command, a crawl only its own).
+CLEAN_FAILURE_SHAPES = (FAILURE_KEYS, OLDER_CLEAN_FAILURE_KEYS, OLDER_CRAWL_FAILURE_KEYS)
+CRAWL_FAILURE_SHAPES = (FAILURE_KEYS, OLDER_CRAWL_FAILURE_KEYS)
 RECOGNISE_BYTES = 1024 * 1024  # the lines of a failures file looked at before it is replaced
 
 

@@ -1,25 +1,24 @@
-"""Files the crawl writes: the JSONL output (append + fsync), its start-up repair, the failures file.
+"""Files the crawl writes: the JSONL output (append + fsync), its start-up repair, where the failures go.
 
 Only the runner's writer task appends to the output, one batch at a time; each batch is written,
 flushed and fsynced before the state store marks its articles done. :func:`scan_output` reads the
 file back at start-up (streamed, one line at a time) after :func:`truncate_partial` has cut off
-a partial last line.
+a partial last line. The lines are :func:`scraper.jsonl.line_bytes`; the failures file is a
+:class:`scraper.jsonl.FailureLog` on :func:`failures_path`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from ..errors import Reason, StateStoreError
 from ..locks import try_lock
 
 __all__ = [
-    "FailureLog",
     "JsonlOutput",
     "RunLock",
     "failures_path",
@@ -41,11 +40,6 @@ def state_path(output: Path) -> Path:
 def failures_path(output: Path) -> Path:
     """The failures file that belongs to ``output``."""
     return output.with_name(output.name + ".failures.jsonl")
-
-
-def dumps(record: dict[str, Any]) -> bytes:
-    """One JSON line (UTF-8, no ASCII escaping: the text is Chinese), newline included."""
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 class JsonlOutput:
@@ -142,50 +136,6 @@ def is_crawl_output(path: Path, *, resuming: bool) -> bool:
     except ValueError:
         return False
     return isinstance(record, dict) and isinstance(record.get("docid"), str)
-
-
-class FailureLog:
-    """``<output>.failures.jsonl``: one line per failed URL, kept in step with the state.
-
-    :meth:`rewrite` regenerates it from the state (at the start and end of a run), :meth:`append`
-    adds failures as they happen. A kill can leave appended lines the state never committed; the
-    next run's :meth:`rewrite` drops them, so the file never holds two lines for one item.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fh: IO[bytes] | None = None
-
-    def rewrite(self, records: Iterable[dict[str, Any]]) -> None:
-        """Replace the file atomically with ``records`` (no file at all when there are none)."""
-        self.close()
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        count = 0
-        with open(tmp, "wb") as fh:
-            for rec in records:
-                fh.write(dumps(rec))
-                count += 1
-            fh.flush()
-            os.fsync(fh.fileno())
-        if count:
-            os.replace(tmp, self.path)
-        else:
-            tmp.unlink()
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()
-
-    def append(self, records: Iterable[dict[str, Any]]) -> None:
-        """Append records and flush (no fsync: the state is the truth, this file is rebuilt from it)."""
-        if self._fh is None:
-            self._fh = open(self.path, "ab")  # noqa: SIM115 - closed in close()
-        self._fh.write(b"".join(dumps(r) for r in records))
-        self._fh.flush()
-
-    def close(self) -> None:
-        """Close the append handle, if open."""
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
 
 
 class RunLock:

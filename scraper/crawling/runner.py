@@ -58,14 +58,13 @@ from ..clean import clean_html, clean_with_links, warm_up
 from ..errors import FetchError, Reason, ScraperError, StateStoreError
 from ..fetch import Fetcher, FetchResult
 from ..fetch.hosts import mask_passwords
+from ..jsonl import FailureLog, line_bytes
 from .cleaning import Cleaned, Linked, PoolCleaner, WorkersFailed, clean_and_link_in_worker, start_cleaner
 from .follow import FollowPolicy
 from .model import CrawlOptions, CrawlProgress, CrawlStart, CrawlSummary
 from .output import (
-    FailureLog,
     JsonlOutput,
     RunLock,
-    dumps,
     failures_path,
     scan_output,
     state_path,
@@ -160,7 +159,7 @@ async def crawl_async(
                     )
                 state.follow_limits = policy.to_record()
             failures = FailureLog(failures_path(out_path))
-            failures.rewrite(f.to_dict() for f in state.iter_failures())
+            failures.rewrite(f.to_record() for f in state.iter_failures())
             if on_start is not None:
                 done, pending, failed = state.counts()
                 on_start(CrawlStart(done, sum(failed.values()), pending))
@@ -171,11 +170,11 @@ async def crawl_async(
                 # The failures file is rebuilt from the state by the next run; rebuilding it now
                 # may fail for the very reason the run stopped (a full disk).
                 with contextlib.suppress(OSError):
-                    failures.rewrite(f.to_dict() for f in state.iter_failures())
+                    failures.rewrite(f.to_record() for f in state.iter_failures())
                 raise
             finally:
                 failures.close()
-            failures.rewrite(f.to_dict() for f in state.iter_failures())
+            failures.rewrite(f.to_record() for f in state.iter_failures())
             done, pending, failed = state.counts()
             return CrawlSummary(
                 out_path,
@@ -394,7 +393,7 @@ class _Run:
         )
         if links is not None:
             links = tuple(link for link in links if link[0] != item.docid)
-        return _Done(item.docid, page.attempts, page.status, dumps(article.to_dict()), item.depth, links)
+        return _Done(item.docid, page.attempts, page.status, line_bytes(article.to_dict()), item.depth, links)
 
     def _clean_here(self, page: FetchResult) -> Article | Linked:
         """Clean in the loop's thread (no pool), reading the page's links too when following."""
@@ -438,7 +437,7 @@ class _Run:
                 self.in_flight.settled(len(done) + len(failed))
             if failed:
                 try:
-                    self.failures.append(f.failure.to_dict() for f in failed)
+                    self.failures.write(f.failure.to_record() for f in failed)
                 except OSError as exc:
                     raise _write_failed(str(self.failures.path), exc) from exc
             self.new += len(done)
@@ -460,7 +459,7 @@ class _Run:
 
     def _on_added(self, result: AddResult) -> None:
         if result.rejected:
-            self.failures.append(f.to_dict() for f in result.rejected)
+            self.failures.write(f.to_record() for f in result.rejected)
         self._failed += len(result.rejected)
         self._duplicate += result.duplicates
         self._report()

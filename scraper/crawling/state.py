@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Reason, StateStoreError
+from ..jsonl import FailureRecord
 from .output import RunLock
 
 __all__ = ["SCHEMA", "AddResult", "Failure", "FollowUps", "Item", "Link", "NewItem", "StateStore"]
@@ -140,16 +141,17 @@ class Failure:
     status: int | None
     error: str | None = None
 
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready dict, in the failures-file field order."""
-        return {
-            "url": self.url,
-            "docid": self.docid,
-            "reason": self.reason,
-            "attempts": self.attempts,
-            "status": self.status,
-            "message": self.error,
-        }
+    def to_record(self) -> FailureRecord:
+        """The failures-file line of this item (its ``origin`` is the URL line it came from)."""
+        return FailureRecord(
+            origin=self.url,
+            url=self.url,
+            docid=self.docid,
+            reason=self.reason,
+            message=self.error,
+            attempts=self.attempts,
+            status=self.status,
+        )
 
 
 @dataclass(frozen=True)
