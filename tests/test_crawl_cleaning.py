@@ -17,8 +17,9 @@ from httpserver import NeteaseServer
 
 from scraper.config import FetchOptions
 from scraper.crawling import CrawlOptions, cleaning, crawl, runner
-from scraper.crawling.cleaning import Cleaned, PoolCleaner, WorkersFailed, clean_in_worker, clean_pool
+from scraper.crawling.cleaning import Cleaned, PoolCleaner, WorkersFailed, clean_in_worker
 from scraper.crawling.output import failures_path
+from scraper.workers import MAX_CRASHES_IN_A_ROW, start_pool
 
 IDS = [f"KAAAAAAA{i:08d}" for i in range(6)]
 KILLER = "KAAAAAAA99999999"  # the page whose cleaning kills its worker process
@@ -97,7 +98,7 @@ def test_a_page_that_kills_its_worker_fails_alone_and_the_others_are_cleaned() -
     pages.insert(3, page(KILLER))
 
     async def go() -> list[Cleaned]:
-        cleaner = PoolCleaner(clean_pool(2), 2, clean=clean_or_die)  # type: ignore[arg-type]
+        cleaner = PoolCleaner(start_pool(2), 2, clean=clean_or_die)
         try:
             return await asyncio.wait_for(asyncio.gather(*(cleaner.clean(*p) for p in pages)), 60)
         finally:
@@ -110,8 +111,7 @@ def test_a_page_that_kills_its_worker_fails_alone_and_the_others_are_cleaned() -
 
 def test_a_pool_already_broken_at_submit_is_replaced_and_no_page_is_blamed() -> None:
     """The reviewer's case: the worker died while idle, so ``submit()`` itself raises."""
-    pool = clean_pool(1)
-    assert pool is not None
+    pool = start_pool(1)
     os.kill(pool.submit(os.getpid).result(), signal.SIGKILL)
     with pytest.raises(BrokenProcessPool):  # from submit() or from result(): the pool knows now
         pool.submit(int).result()
@@ -131,9 +131,9 @@ def test_a_pool_already_broken_at_submit_is_replaced_and_no_page_is_blamed() -> 
 
 def test_workers_that_always_die_stop_the_cleaner() -> None:
     async def go() -> None:
-        cleaner = PoolCleaner(clean_pool(1), 1, clean=always_die)  # type: ignore[arg-type]
+        cleaner = PoolCleaner(start_pool(1), 1, clean=always_die)
         try:
-            pages = (cleaner.clean(*page(i)) for i in range(2 * cleaning.MAX_CRASHES_IN_A_ROW))
+            pages = (cleaner.clean(*page(i)) for i in range(2 * MAX_CRASHES_IN_A_ROW))
             await asyncio.wait_for(asyncio.gather(*pages), 60)
         finally:
             cleaner.close()

@@ -13,13 +13,12 @@ input or somebody's file: see :mod:`scraper.cli.safety` and :mod:`scraper.cli.cl
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from ..errors import Reason, ScraperError
 from ..jsonl import FailureRecord
 from ..sources import Failed, SavedPage, Skipped, SourceItem, input_kind, iter_sources, missing_paths
 from ..urls import docid_from_url
+from ..workers import CRASHED, WorkerPool, WorkersFailed
 from ..writers import FORMATS, ArticleWriter, open_writer
 from . import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from .argtypes import positive_int
@@ -44,13 +44,6 @@ CHUNK_BYTES = 8 * 1024 * 1024  # ... unless they are big pages
 IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker: keeps workers busy, memory bounded
 FAILURES_SUFFIX = ".failures.jsonl"
 SUFFIX_FORMATS = {".jsonl": "jsonl", ".json": "json", ".md": "md", ".txt": "txt"}  # -o name -> --format
-MAX_CRASHES_IN_A_ROW = 5  # then the workers cannot start at all; stop instead of blaming every page
-
-
-class WorkersFailed(RuntimeError):
-    """Worker processes die on every page (they cannot start, or the machine is out of memory)."""
-
-
 Result = Outcome | Skipped
 
 
@@ -148,71 +141,47 @@ def clean_items(
         for item in items:
             yield from task([item])
         return
-    pool = _Pool(workers, task)
-    window: deque[tuple[list[SourceItem], Future[list[Result]]]] = deque()
+    pool = WorkerPool(workers)
+    window: Window = deque()
     try:
         for chunk in _chunks(items):
-            window.append((chunk, pool.submit(chunk)))
+            window.append((chunk, pool.submit(task, chunk)))
             if len(window) >= workers * IN_FLIGHT_PER_WORKER:
-                yield from _collect(pool, window)
+                yield from _collect(pool, task, window)
         while window:
-            yield from _collect(pool, window)
+            yield from _collect(pool, task, window)
     finally:
         pool.close()
 
 
-class _Pool:
-    """A process pool that can be replaced when a worker dies (segfault, OOM kill)."""
-
-    def __init__(self, workers: int, task: Callable[[list[SourceItem]], list[Result]]) -> None:
-        self._workers = workers
-        self._task = task
-        self._executor = self._start()
-        self.crashes_in_a_row = 0
-
-    def _start(self) -> ProcessPoolExecutor:
-        # forkserver/spawn, not fork: the parent runs threads (progress bar, pool manager).
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        return ProcessPoolExecutor(self._workers, mp_context=context)
-
-    def submit(self, chunk: list[SourceItem]) -> Future[list[Result]]:
-        return self._executor.submit(self._task, chunk)
-
-    def restart(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
-        self._executor = self._start()
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+Task = Callable[[list[SourceItem]], list[Result]]
+Window = deque[tuple[list[SourceItem], Future[list[Result]]]]
 
 
-def _collect(pool: _Pool, window: deque[tuple[list[SourceItem], Future[list[Result]]]]) -> list[Result]:
+def _collect(pool: WorkerPool, task: Task, window: Window) -> list[Result]:
     """Results of the oldest chunk in flight; after a worker death, find the page that killed it."""
     chunk, future = window.popleft()
     try:
-        return future.result()
+        results = future.result()
     except BrokenProcessPool:
-        pool.restart()
-        results = [_isolated(pool, item) for item in chunk]
+        pool.replace()
+        results = [_isolated(pool, task, item) for item in chunk]
         for i, (other, _) in enumerate(window):  # their futures died with the old pool
-            window[i] = (other, pool.submit(other))
+            window[i] = (other, pool.submit(task, other))
         return results
+    pool.succeeded()
+    return results
 
 
-def _isolated(pool: _Pool, item: SourceItem) -> Result:
+def _isolated(pool: WorkerPool, task: Task, item: SourceItem) -> Result:
     try:
-        result = pool.submit([item]).result()[0]
+        result = pool.submit(task, [item]).result()[0]
     except BrokenProcessPool:
-        pool.crashes_in_a_row += 1
-        if pool.crashes_in_a_row >= MAX_CRASHES_IN_A_ROW:
-            raise WorkersFailed("worker processes keep dying; see the errors above") from None
-        pool.restart()
+        pool.crashed()  # WorkersFailed after too many in a row
+        pool.replace()
         origin, url = item.origin, getattr(item, "url", None)
-        return Outcome(
-            origin, url, reason=Reason.WORKER_CRASHED, message="the worker process died on this page"
-        )
-    pool.crashes_in_a_row = 0
+        return Outcome(origin, url, reason=Reason.WORKER_CRASHED, message=CRASHED)
+    pool.succeeded()
     return result
 
 

@@ -6,47 +6,38 @@ keeps at most one batch per worker process in flight; pages that arrive meanwhil
 together in the next batch (group submit, like the writer's group commit), so batches grow with
 the load and a lone page still goes at once.
 
-The workers die with the crawl: each asks the kernel for SIGKILL when its parent goes
-(``PR_SET_PDEATHSIG``, Linux), so a ``kill -9`` of the crawl leaves no orphan holding the output's
-and the WARC's locks (forked workers share those open files). They ignore SIGINT: the crawl process
-handles it for the whole run (a Ctrl-C reaches every process of the terminal). SIGTERM is left to
-kill them, since that is how the pool stops its workers when one of them has died.
+The workers are those of :mod:`scraper.workers`: started by a fork server (never forked from the
+crawl, whose threads are running), dying with the crawl, leaving Ctrl-C to it.
 
 A worker process that dies (SIGKILL, OOM killer, a crash in C code) breaks the whole pool and
-every batch in it. The pool is then replaced and the pages of the broken batches are cleaned
-again one at a time, alone in the pool, so a page that kills its worker again is the culprit:
-it gets ``("worker_crashed", …)`` and the crawl goes on (like ``netease-scraper clean``).
+every batch in it. The :class:`~scraper.workers.WorkerPool` is then replaced and the pages of the
+broken batches are cleaned again one at a time, alone in the pool, so a page that kills its worker
+again is the culprit: it gets ``("worker_crashed", …)`` and the crawl goes on (like ``clean``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import ctypes
 import functools
-import multiprocessing
-import os
-import signal
-import sys
 from collections.abc import Callable
-from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass
 
 from ..article import Article
-from ..clean import clean_html, clean_with_links, warm_up
+from ..clean import clean_html, clean_with_links
 from ..errors import Reason, ScraperError
+from ..workers import CRASHED, WorkerPool, WorkersFailed, start_pool
 from .state import Link
 
 __all__ = [
+    "CRASHED",
     "Cleaned",
     "Linked",
     "PoolCleaner",
-    "WorkersFailed",
+    "WorkersFailed",  # defined in scraper.workers; here for the crawl's callers
     "clean_and_link_in_worker",
     "clean_in_worker",
-    "clean_pool",
     "start_cleaner",
-    "worker_init",
 ]
 
 
@@ -65,59 +56,7 @@ pickle badly)."""
 CleanFn = Callable[[bytes, "str | None", "str | None"], Cleaned]
 Page = tuple[bytes, "str | None", "str | None"]
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 MAX_BATCH = 64
-MAX_CRASHES_IN_A_ROW = 5  # then the workers cannot run at all; stop instead of blaming every page
-CRASHED = "the clean worker process died on this page"
-
-
-class WorkersFailed(RuntimeError):
-    """The clean worker processes keep dying, whatever the page: the crawl cannot go on."""
-
-
-def clean_pool(workers: int, *, threads_running: bool = False) -> ProcessPoolExecutor | None:
-    """A process pool for clean_html, its processes started now."""
-    if workers <= 0:
-        return None
-    methods = multiprocessing.get_all_start_methods()
-    me = (os.getpid(),)
-    if threads_running:
-        # A replacement pool mid-crawl: forking a process that runs threads can deadlock the
-        # child, so start clean interpreters; they start on the first batch (no wait here).
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init, initargs=me)
-    # fork: the workers inherit the imported cleaner and never re-run ``python -m scraper``'s
-    # __main__ (spawn would); forking before any thread exists keeps it safe.
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init, initargs=me)
-    pool.submit(int).result()  # with fork, every worker is started on the first submit
-    return pool
-
-
-def worker_init(crawl_pid: int) -> None:
-    """In each clean worker: die with the crawl process, leave Ctrl-C (SIGINT to the group) to it.
-
-    SIGTERM keeps its default: the pool stops its workers with SIGTERM when one of them dies, and a
-    worker that ignored it would be waited for forever (the crawl, or the test run, never exits).
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    # The crawl may have died before prctl took effect (fork), or its forkserver is our parent.
-    if os.getppid() == 1 or not _alive(crawl_pid):
-        os._exit(1)
-    warm_up()  # trafilatura (the last-resort cleaner) loads now, not on the first odd page
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, someone else's
-        return True
-    return True
 
 
 def clean_in_worker(content: bytes, url: str | None, charset: str | None) -> Cleaned:
@@ -153,8 +92,8 @@ def _clean_batch(clean: CleanFn, pages: list[Page]) -> list[Cleaned]:
 class PoolCleaner:
     """``await cleaner.clean(content, url, charset)`` on a pool of ``workers`` processes, batched.
 
-    ``restart`` makes a replacement pool after a worker death (default: a fresh
-    :func:`clean_pool`); ``clean`` is the picklable function run in the workers (tests).
+    ``executor`` is the first pool; ``restart`` makes a replacement after a worker death (default:
+    :func:`scraper.workers.start_pool`); ``clean`` is the picklable function run in the workers.
     """
 
     def __init__(
@@ -166,18 +105,14 @@ class PoolCleaner:
         clean: CleanFn = clean_in_worker,
         max_batch: int = MAX_BATCH,
     ) -> None:
-        self._executor = executor
-        self._workers = max(1, workers)
-        self._restart = restart or self._replacement_pool
+        self._pool = WorkerPool(workers, executor=executor, start=restart)
         self._clean = clean
         self._max_batch = max_batch
-        self._generation = 0  # bumped on each new pool: tells stale news of a dead pool apart
         self._in_flight = 0
         self._pages: list[Page] = []
         self._waiters: list[asyncio.Future[Cleaned]] = []
         # Pages of a broken batch, each to be cleaned alone, one at a time, to find the culprit.
         self._suspects: list[tuple[Page, asyncio.Future[Cleaned]]] = []
-        self._crashes_in_a_row = 0
         self._failed: WorkersFailed | None = None
         self._closed = False
 
@@ -194,7 +129,7 @@ class PoolCleaner:
     def close(self) -> None:
         """Stop the pool (pages still waiting are abandoned: the run is over)."""
         self._closed = True
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._pool.close(wait=False)
 
     def _submit(self) -> None:
         while not self._closed and self._failed is None:
@@ -203,32 +138,25 @@ class PoolCleaner:
                     return
                 page, waiter = self._suspects.pop(0)
                 pages, waiters, isolated = [page], [waiter], True
-            elif self._pages and self._in_flight < self._workers:
+            elif self._pages and self._in_flight < self._pool.workers:
                 pages, self._pages = self._pages[: self._max_batch], self._pages[self._max_batch :]
                 waiters, self._waiters = self._waiters[: self._max_batch], self._waiters[self._max_batch :]
                 isolated = False
             else:
                 return
+            try:  # a pool that died after the last delivery is replaced here, nobody blamed
+                future = self._pool.submit(_clean_batch, self._clean, pages)
+            except WorkersFailed as exc:
+                self._give_up(list(zip(pages, waiters, strict=True)), exc)
+                return
             self._in_flight += 1
-            generation = self._generation
-            try:
-                future = self._executor.submit(_clean_batch, self._clean, pages)
-            except (BrokenExecutor, RuntimeError):  # the pool died after the last delivery
-                future = Future()
-                future.set_exception(BrokenExecutor("the pool was already broken"))
+            generation = self._pool.generation
             done: asyncio.Future[list[Cleaned]] = asyncio.wrap_future(future)
             done.add_done_callback(
                 functools.partial(
                     self._deliver, pages=pages, waiters=waiters, generation=generation, isolated=isolated
                 )
             )
-
-    def _replacement_pool(self) -> Executor:
-        """A new pool after a crash (spawned: the crawl's threads are running by now)."""
-        pool = clean_pool(self._workers, threads_running=True)
-        if pool is None:  # cannot happen: self._workers >= 1
-            raise WorkersFailed("no clean workers to restart")
-        return pool
 
     def _deliver(
         self,
@@ -244,7 +172,7 @@ class PoolCleaner:
             self._broken(pages, waiters, generation, isolated)
         else:
             if error is None:
-                self._crashes_in_a_row = 0
+                self._pool.succeeded()
             results = done.result() if error is None else None
             for i, waiter in enumerate(waiters):
                 if waiter.done():  # its worker task was cancelled meanwhile
@@ -265,20 +193,15 @@ class PoolCleaner:
         if self._closed:
             return
         orphans = [(p, w) for p, w in zip(pages, waiters, strict=True) if not w.done()]
-        if generation == self._generation:  # first news of this pool's death: replace it
-            if isolated:
-                self._crashes_in_a_row += 1
-            if self._crashes_in_a_row >= MAX_CRASHES_IN_A_ROW:
-                self._give_up(orphans)
-                return
-            self._executor.shutdown(wait=False)
+        if generation == self._pool.generation:  # first news of this pool's death: replace it
             try:
-                self._executor = self._restart()
-            except Exception as exc:  # cannot even start workers
+                if isolated:
+                    self._pool.crashed()
+                self._pool.replace()
+            except WorkersFailed as exc:
                 self._give_up(orphans, exc)
                 return
-            self._generation += 1
-        if isolated and generation == self._generation - 1:
+        if isolated and generation == self._pool.generation - 1:
             # It was alone in the pool: this page killed its worker.
             for _, waiter in orphans:
                 waiter.set_result((Reason.WORKER_CRASHED, CRASHED))
@@ -289,7 +212,7 @@ class PoolCleaner:
         self, orphans: list[tuple[Page, asyncio.Future[Cleaned]]], cause: BaseException | None = None
     ) -> None:
         self._failed = WorkersFailed("clean worker processes keep dying; see the errors above")
-        self._failed.__cause__ = cause
+        self._failed.__cause__ = cause.__cause__ if isinstance(cause, WorkersFailed) else cause
         waiting = [w for _, w in orphans + self._suspects] + self._waiters
         self._suspects, self._pages, self._waiters = [], [], []
         for waiter in waiting:
@@ -299,7 +222,6 @@ class PoolCleaner:
 
 def start_cleaner(workers: int, *, clean: CleanFn = clean_in_worker) -> PoolCleaner | None:
     """A :class:`PoolCleaner` on ``workers`` fresh processes, or None for ``workers`` <= 0."""
-    executor = clean_pool(workers)
-    if executor is None:
+    if workers <= 0:
         return None
-    return PoolCleaner(executor, workers, clean=clean)
+    return PoolCleaner(start_pool(workers), workers, clean=clean)
