@@ -1,10 +1,12 @@
 """Polite, retrying fetching of NetEase pages.
 
-``Fetcher.fetch(url)`` runs these layers, in this order (each its own module):
+``Fetcher.fetch(url)`` runs these layers, in this order (each its own module; the order is
+``fetcher.LAYERS``, and ``fetcher.py`` composes them in it):
 
 1. ``hosts``     the URL's host is a NetEase domain or an ``--allow-host``         ``HostNotAllowed``
-2. ``retry``     retry loop around 3-6: timeouts, dropped connections and       (waits, ``Retry-After``)
-                 408/425/429/500/502/503/504 are retried with backoff + jitter
+2. ``retry``     one tenacity loop runs every attempt of 3-7, the first included:  (waits, ``Retry-After``)
+                 timeouts, dropped connections, 408/425/429/500/502/503/504
+                 are retried with backoff + jitter
 3. ``robots``    robots.txt of each hop's origin allows it (unless ignored)         ``RobotsDisallowed``
 4. ``redirects`` followed by hand; each hop re-checked by 1 and 3; loops           ``TooManyRedirects``
 5. ``hostlimit`` per-host slot: in-flight cap, jittered spacing, 429/503 slow-down

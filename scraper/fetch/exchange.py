@@ -1,4 +1,4 @@
-"""Layer 6: one HTTP GET, no redirect following, the body streamed under a size cap.
+"""Layer 6 of 7 (``fetcher.LAYERS``): one HTTP GET, no redirect following, the body streamed under a size cap.
 
 Only 2xx bodies are read: redirects and error statuses are decided on status and headers alone. The
 raw body is decoded here (``decode.CappedDecoder``), not by httpx, so that the cap holds inside

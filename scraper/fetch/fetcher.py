@@ -1,4 +1,9 @@
-"""The ``Fetcher``: one ``httpx.AsyncClient`` behind the fetch policy layers (order in ``__init__``)."""
+"""The ``Fetcher``: one ``httpx.AsyncClient`` behind the fetch policy layers, in the order of :data:`LAYERS`.
+
+:meth:`Fetcher.fetch` reads top to bottom in that order: ``hosts`` checks the URL, ``retry`` runs
+every attempt (the first included) in one tenacity loop, and each attempt goes through ``robots``,
+``redirects``, ``hostlimit`` and ``exchange`` for each hop, then ``verify`` judges the final answer.
+"""
 
 from __future__ import annotations
 
@@ -19,12 +24,15 @@ from .hostlimit import HostLimiter
 from .hosts import HostPolicy, host_key, mask_passwords
 from .redirects import RedirectChain
 from .result import FetchResult, utc_now_iso
-from .retry import DEFAULT_BACKOFF, RETRYABLE, Backoff, RetryableStatus, make_retrying, parse_retry_after
+from .retry import DEFAULT_BACKOFF, Backoff, RetryableStatus, make_retrying, parse_retry_after
 from .robots import ALLOWED, MAX_ROBOTS_BYTES, UNREACHABLE, RobotsCache, RobotsFile
 from .transport import HTTP2, make_transport
 from .verify import check_docid, check_not_captcha, check_status
 
-__all__ = ["Fetcher"]
+__all__ = ["LAYERS", "Fetcher"]
+
+# The fetch policy layers, outermost first: one module each, whose docstring says "Layer N".
+LAYERS = ("hosts", "retry", "robots", "redirects", "hostlimit", "exchange", "verify")
 
 DEADLINE_FACTOR = 3  # a whole exchange may take 3x the connect/read timeout (slow-drip bodies)
 SLOWDOWN_STATUSES = frozenset({429, 503})
@@ -93,23 +101,12 @@ class Fetcher:
         """
         attempts = 0  # stays 0 when the URL is refused before any request
         try:
-            first = self._hosts.check(url)
-            attempts = 1
-            try:
-                final = await self._attempt(url, first)
-            except RETRYABLE as first_error:
-                if self.options.retries <= 0:
-                    raise
-                # Most pages succeed at once, so the first try runs outside tenacity (its loop costs
-                # more CPU than the rest of a fetch). The retries are tenacity's (policy: retry.py); its
-                # attempt 1 replays the first failure, so its wait/stop/jitter rules apply unchanged.
-                async for attempt in self._retrying():
-                    with attempt:
-                        attempts = attempt.retry_state.attempt_number
-                        if attempts == 1:
-                            raise first_error
-                        final = await self._attempt(url, first)
-            check_not_captcha(final.content, url)
+            first = self._hosts.check(url)  # 1 hosts
+            async for attempt in self._retrying():  # 2 retry: every attempt, the first included
+                with attempt:
+                    attempts = attempt.retry_state.attempt_number
+                    final = await self._attempt(url, first)  # 3-7, per hop
+            check_not_captcha(final.content, url)  # 7 verify, on the final answer
             check_docid(expect_docid, final.url, final.content, url)
         except RetryableStatus as signal:  # retries spent on a retryable status
             signal.error.attempts = attempts
@@ -139,8 +136,8 @@ class Fetcher:
 
     async def _attempt(self, url: str, parsed: httpx.URL) -> Exchange:
         """One try: the exchange, or ``RetryableStatus`` / a ``FetchError`` for a bad answer."""
-        final = await self._follow(url, parsed)
-        check_status(
+        final = await self._follow(url, parsed)  # 3 robots, 4 redirects, 5 hostlimit, 6 exchange
+        check_status(  # 7 verify: a retryable status raises RetryableStatus for layer 2
             final.status,
             url,
             retry_statuses=self.options.retry_statuses,
@@ -160,15 +157,15 @@ class Fetcher:
         """One attempt: request ``url`` (``parsed``: it, checked) and follow its redirects."""
         chain = RedirectChain(url, max_redirects=self.options.max_redirects)
         while True:
-            await self._check_robots(parsed, asked=url)
+            await self._check_robots(parsed, asked=url)  # 3 robots
             host = host_key(parsed)
-            async with self._limiter.slot(host):
-                exchange = await self._get(parsed, asked=url, max_bytes=self.options.max_body_bytes)
+            async with self._limiter.slot(host):  # 5 hostlimit
+                exchange = await self._get(parsed, asked=url, max_bytes=self.options.max_body_bytes)  # 6
             self._pace(host, exchange)
-            target = chain.next_url(exchange)
+            target = chain.next_url(exchange)  # 4 redirects
             if target is None:
                 return exchange
-            parsed = self._hosts.check(target, asked=url)
+            parsed = self._hosts.check(target, asked=url)  # each hop's host checked again (1)
 
     async def _get(self, url: httpx.URL, *, asked: str, max_bytes: int, truncate: bool = False) -> Exchange:
         deadline = DEADLINE_FACTOR * self.options.timeout
@@ -207,16 +204,9 @@ class Fetcher:
         """GET a robots.txt: its first 500 KiB, redirects followed under the host policy, the host
         limiter respected, 5xx and timeouts retried like a page. Status 0 if unreachable."""
         try:
-            try:
-                return await self._robots_once(robots_url)
-            except RETRYABLE as first_error:
-                if self.options.retries <= 0:
-                    raise
-                async for attempt in self._retrying():
-                    with attempt:
-                        if attempt.retry_state.attempt_number == 1:
-                            raise first_error
-                        return await self._robots_once(robots_url)
+            async for attempt in self._retrying():  # every attempt in the one loop, as for a page
+                with attempt:
+                    return await self._robots_once(robots_url)
         except RetryableStatus as signal:
             return RobotsFile(signal.error.status)
         except FetchError as exc:

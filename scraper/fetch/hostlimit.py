@@ -1,4 +1,4 @@
-"""Layer 5: per-host politeness: a concurrency cap, a minimum jittered spacing between request starts,
+"""Layer 5 of 7 (``fetcher.LAYERS``): per-host politeness: a concurrency cap, a minimum jittered spacing between request starts,
 a slow-down when a host answers 429/503 (and back to normal on successes), plus an overall cap.
 
 Spacing is measured start to start: with ``delay=1`` a host sees at most about one request per second

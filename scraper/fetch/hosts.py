@@ -1,4 +1,4 @@
-"""Layer 1: which hosts may be requested at all (NetEase domains plus ``--allow-host`` entries)."""
+"""Layer 1 of 7 (``fetcher.LAYERS``): which hosts may be requested at all (NetEase domains plus ``--allow-host`` entries)."""
 
 from __future__ import annotations
 

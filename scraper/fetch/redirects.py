@@ -1,4 +1,4 @@
-"""Layer 4: redirects, followed by hand so each hop's host is checked before it is requested.
+"""Layer 4 of 7 (``fetcher.LAYERS``): redirects, followed by hand so each hop's host is checked before it is requested.
 
 The chain stops with ``TooManyRedirects`` (reason ``redirect_loop``) when a URL comes back or after
 ``max_redirects`` hops; the caller checks each target against the host policy and robots.txt.

@@ -1,4 +1,4 @@
-"""Layer 3: the retry policy (tenacity): what is retried, how long to wait, how often.
+"""Layer 2 of 7 (``fetcher.LAYERS``): the retry policy (tenacity): what is retried, how long to wait, how often.
 
 Retried: timeouts, connection errors (refused, reset, dropped before a response) and the statuses in
 ``FetchOptions.retry_statuses`` (408/425/429/500/502/503/504). Never retried: 404/410 and every other

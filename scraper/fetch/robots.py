@@ -1,4 +1,4 @@
-"""Layer 2: robots.txt, fetched once per origin (per ``Fetcher``) and obeyed unless ``ignore_robots``.
+"""Layer 3 of 7 (``fetcher.LAYERS``): robots.txt, fetched once per origin (per ``Fetcher``) and obeyed unless ``ignore_robots``.
 
 Outcomes of fetching ``<origin>/robots.txt``, as RFC 9309 §2.3.1 says:
 

@@ -1,4 +1,4 @@
-"""Layer 7: is the final response an article page? Status, block/captcha and docid checks.
+"""Layer 7 of 7 (``fetcher.LAYERS``): is the final response an article page? Status, block/captcha and docid checks.
 
 Each check raises the ``FetchError`` that names the failure; a page that passes them all goes to the
 cleaner.
