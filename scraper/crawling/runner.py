@@ -35,6 +35,10 @@ second crawl off it while one runs. A page sink sees a page each time it
 is fetched: a page fetched but killed before its line was committed is fetched (and sunk) again.
 Failures live in the state; ``<output>.failures.jsonl`` is rebuilt from it at the start and end of
 each run and appended to in between.
+
+Other sources reuse the pipeline through two seams: ``parse`` turns an input line into an item
+(default: a URL, :func:`~scraper.crawling.schedule.parse_line`) and ``get_page`` gets an item's page
+(default: GET its URL). ``netease-scraper commoncrawl`` lists captures and range-fetches WARC records.
 """
 
 from __future__ import annotations
@@ -71,15 +75,32 @@ from .output import (
     state_path,
     truncate_partial,
 )
-from .schedule import InFlight, LineReader, Scheduler, UrlSource
+from .schedule import InFlight, LineParser, LineReader, Scheduler, UrlSource
 from .state import AddResult, Failure, Item, Link, StateStore
 
-__all__ = ["CrawlOptions", "CrawlProgress", "CrawlStart", "CrawlSummary", "PageSink", "crawl", "crawl_async"]
+__all__ = [
+    "CrawlOptions",
+    "CrawlProgress",
+    "CrawlStart",
+    "CrawlSummary",
+    "PageGetter",
+    "PageSink",
+    "crawl",
+    "crawl_async",
+]
 
 MAX_MESSAGE_CHARS = 2000  # a failure message is stored with at most this many characters
 
 PageSink = Callable[[FetchResult], "Awaitable[None] | None"]
 """Called with every page fetched (before cleaning); may be a coroutine function. A WARC writer."""
+
+PageGetter = Callable[[Fetcher, Item], Awaitable[FetchResult]]
+"""Gets an item's page (raising a ``ScraperError`` for its failure); default: :func:`get_url`."""
+
+
+async def get_url(fetcher: Fetcher, item: Item) -> FetchResult:
+    """The crawl's own page getter: GET the item's URL, expecting its docid."""
+    return await fetcher.fetch(item.fetch_url, expect_docid=item.docid)
 
 
 @dataclass(frozen=True)
@@ -127,6 +148,8 @@ async def crawl_async(
     transport: httpx.AsyncBaseTransport | None = None,
     stop: asyncio.Event | None = None,
     on_start: Callable[[CrawlStart], None] | None = None,
+    parse: LineParser | None = None,
+    get_page: PageGetter = get_url,
 ) -> CrawlSummary:
     """:func:`crawl` inside a running event loop. ``transport`` is handed to the Fetcher (tests).
 
@@ -135,7 +158,8 @@ async def crawl_async(
     earlier runs left, before anything is fetched. A failure to write the output, the state or the
     page sink (disk full) stops the run with ``StateStoreError(reason="write_failed")``: what was
     committed stays, and a rerun once there is space again resumes exactly. Raises ``ValueError``
-    for follow options that make no sense (``max_pages``/``since`` without ``follow``).
+    for follow options that make no sense (``max_pages``/``since`` without ``follow``). ``parse`` and
+    ``get_page``: the seams for other sources (see the module docstring).
     """
     out_path = Path(output)
     opts = options or CrawlOptions()
@@ -164,7 +188,7 @@ async def crawl_async(
             if on_start is not None:
                 done, pending, failed = state.counts()
                 on_start(CrawlStart(done, sum(failed.values()), pending))
-            run = _Run(state, out_path, failures, opts, policy, sink, progress, started)
+            run = _Run(state, out_path, failures, opts, policy, sink, progress, started, parse, get_page)
             try:
                 interrupted = await run.go(urls, transport, stop)
             except BaseException:
@@ -215,8 +239,12 @@ class _Run:
         sink: PageSink | None,
         progress: Callable[[CrawlProgress], None] | None,
         started: float,
+        parse: LineParser | None = None,
+        get_page: PageGetter = get_url,
     ) -> None:
         self.state = state
+        self.parse = parse
+        self.get_page = get_page
         self.output = output
         self.failures = failures
         self.options = options
@@ -252,6 +280,7 @@ class _Run:
             batch_size=self.options.batch_size,
             on_added=self._on_added,
             in_flight=self.in_flight,
+            parse=self.parse,
         )
         out = JsonlOutput(self.output)
         allow = self.options.fetch.allow_hosts
@@ -326,7 +355,7 @@ class _Run:
         """Fetch, sink, and clean here (no pool) or hand the page to the pool's clean tasks."""
         while (item := await todo.get()) is not None:
             try:
-                page = await fetcher.fetch(item.fetch_url, expect_docid=item.docid)
+                page = await self.get_page(fetcher, item)
             except FetchError as exc:
                 await outcomes.put(
                     _fail(item, exc.reason, exc.attempts, getattr(exc, "status", None), str(exc))

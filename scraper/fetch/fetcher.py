@@ -82,21 +82,24 @@ class Fetcher:
         """The current delay between two requests to ``host`` (``host:port``), after slow-downs."""
         return self._limiter.delay(host)
 
-    async def fetch(self, url: str, *, expect_docid: str | None = None) -> FetchResult:
+    async def fetch(
+        self, url: str, *, expect_docid: str | None = None, headers: dict[str, str] | None = None
+    ) -> FetchResult:
         """Fetch one page; raise a ``FetchError`` subclass when it is not an article page.
 
         Any other exception on the way (a bug in a client library, ``MemoryError``) comes out as
         ``FetchError(reason="internal_error")``: one response never stops a crawl.
 
         ``expect_docid``: the docid asked for; a page that is about another docid (a redirect to a home
-        page) fails with reason ``docid_mismatch``.
+        page) fails with reason ``docid_mismatch``. ``headers``: extra request headers (a ``Range``), sent
+        on every try and redirect hop.
         """
         attempts = 0  # stays 0 when the URL is refused before any request
         try:
             first = self._hosts.check(url)
             attempts = 1
             try:
-                final = await self._attempt(url, first)
+                final = await self._attempt(url, first, headers)
             except RETRYABLE as first_error:
                 if self.options.retries <= 0:
                     raise
@@ -108,7 +111,7 @@ class Fetcher:
                         attempts = attempt.retry_state.attempt_number
                         if attempts == 1:
                             raise first_error
-                        final = await self._attempt(url, first)
+                        final = await self._attempt(url, first, headers)
             check_not_captcha(final.content, url)
             check_docid(expect_docid, final.url, final.content, url)
         except RetryableStatus as signal:  # retries spent on a retryable status
@@ -137,9 +140,9 @@ class Fetcher:
             http_version=final.http_version,
         )
 
-    async def _attempt(self, url: str, parsed: httpx.URL) -> Exchange:
+    async def _attempt(self, url: str, parsed: httpx.URL, headers: dict[str, str] | None = None) -> Exchange:
         """One try: the exchange, or ``RetryableStatus`` / a ``FetchError`` for a bad answer."""
-        final = await self._follow(url, parsed)
+        final = await self._follow(url, parsed, headers)
         check_status(
             final.status,
             url,
@@ -156,24 +159,40 @@ class Fetcher:
             rng=self._rng,
         )
 
-    async def _follow(self, url: str, parsed: httpx.URL) -> Exchange:
+    async def _follow(self, url: str, parsed: httpx.URL, headers: dict[str, str] | None = None) -> Exchange:
         """One attempt: request ``url`` (``parsed``: it, checked) and follow its redirects."""
         chain = RedirectChain(url, max_redirects=self.options.max_redirects)
         while True:
             await self._check_robots(parsed, asked=url)
             host = host_key(parsed)
             async with self._limiter.slot(host):
-                exchange = await self._get(parsed, asked=url, max_bytes=self.options.max_body_bytes)
+                exchange = await self._get(
+                    parsed, asked=url, max_bytes=self.options.max_body_bytes, headers=headers
+                )
             self._pace(host, exchange)
             target = chain.next_url(exchange)
             if target is None:
                 return exchange
             parsed = self._hosts.check(target, asked=url)
 
-    async def _get(self, url: httpx.URL, *, asked: str, max_bytes: int, truncate: bool = False) -> Exchange:
+    async def _get(
+        self,
+        url: httpx.URL,
+        *,
+        asked: str,
+        max_bytes: int,
+        truncate: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> Exchange:
         deadline = DEADLINE_FACTOR * self.options.timeout
         return await get_once(
-            self._client, url, max_bytes=max_bytes, deadline=deadline, asked=asked, truncate=truncate
+            self._client,
+            url,
+            max_bytes=max_bytes,
+            deadline=deadline,
+            asked=asked,
+            truncate=truncate,
+            headers=headers,
         )
 
     def _pace(self, host: str, exchange: Exchange) -> None:
