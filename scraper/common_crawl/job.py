@@ -28,6 +28,7 @@ from typing import IO, Any
 
 import httpx
 
+from ..archive.warc_write import WarcWriter
 from ..crawling.model import CrawlOptions, CrawlProgress, CrawlStart, CrawlSummary
 from ..crawling.runner import PageSink, crawl_async
 from ..crawling.state import Item, NewItem
@@ -35,7 +36,7 @@ from ..errors import Reason, ScraperError
 from ..fetch import Fetcher, FetchResult
 from ..locks import try_lock
 from .cdx import DEFAULT_DOMAIN, DEFAULT_INDEX_URL, Capture, CdxClient, DateWindow, Selection
-from .records import DEFAULT_DATA_URL, fetch_capture
+from .records import DEFAULT_DATA_URL, CapturedPage, fetch_capture
 
 __all__ = [
     "CommonCrawlOptions",
@@ -44,6 +45,7 @@ __all__ = [
     "commoncrawl",
     "commoncrawl_async",
     "is_capture_list",
+    "warc_sink",
 ]
 
 HEADER = "# netease-scraper commoncrawl captures "
@@ -174,6 +176,18 @@ async def commoncrawl_async(
             parse=parse_capture_line,
             get_page=get_page,
         )
+
+
+def warc_sink(writer: WarcWriter) -> PageSink:
+    """``--warc``: append each record as Common Crawl stored it (its gzip member, unchanged)."""
+
+    async def sink(page: FetchResult) -> None:
+        if isinstance(page, CapturedPage) and page.member:
+            await writer.awrite_member(page.member)
+        else:
+            await writer.awrite(page)
+
+    return sink
 
 
 def parse_capture_line(lineno: int, text: str, allow_hosts: tuple[str, ...]) -> NewItem:
