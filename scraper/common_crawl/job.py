@@ -33,7 +33,8 @@ from ..crawling.model import CrawlOptions, CrawlProgress, CrawlStart, CrawlSumma
 from ..crawling.runner import PageSink, crawl_async
 from ..crawling.state import Item, NewItem
 from ..errors import Reason, ScraperError
-from ..fetch import Fetcher, FetchResult
+from ..fetch import Backoff, Fetcher, FetchResult
+from ..fetch.retry import DEFAULT_BACKOFF
 from ..locks import try_lock
 from .cdx import DEFAULT_DOMAIN, DEFAULT_INDEX_URL, Capture, CdxClient, DateWindow, Selection
 from .records import DEFAULT_DATA_URL, CapturedPage, fetch_capture
@@ -140,8 +141,9 @@ async def commoncrawl_async(
     stop: asyncio.Event | None = None,
     on_start: Callable[[CrawlStart], None] | None = None,
     on_listed: Callable[[Listing], None] | None = None,
+    backoff: Backoff = DEFAULT_BACKOFF,
 ) -> CrawlSummary:
-    """:func:`commoncrawl` in a running loop; ``stop``, ``on_start``, ``transport`` as for
+    """:func:`commoncrawl` in a running loop; ``stop``, ``on_start``, ``transport``, ``backoff`` as for
     :func:`~scraper.crawling.runner.crawl_async`. ``on_listed`` hears about the capture list before
     any record is fetched. Raises ``ScraperError(reason="usage")`` for a query without crawls or a
     capture list of another query, ``FetchError`` when the index cannot be read."""
@@ -152,7 +154,7 @@ async def commoncrawl_async(
     with _PlanLock(plan):
         listing = _reusable(plan, options)
         if listing is None:
-            listing = await _list(plan, options, transport)
+            listing = await _list(plan, options, transport, backoff)
         if on_listed is not None:
             on_listed(listing)
         data_host = _host_port(options.data_url)
@@ -175,6 +177,7 @@ async def commoncrawl_async(
             on_start=on_start,
             parse=parse_capture_line,
             get_page=get_page,
+            backoff=backoff,
         )
 
 
@@ -200,7 +203,7 @@ def parse_capture_line(lineno: int, text: str, allow_hosts: tuple[str, ...]) -> 
 
 
 async def _list(
-    plan: Path, options: CommonCrawlOptions, transport: httpx.AsyncBaseTransport | None
+    plan: Path, options: CommonCrawlOptions, transport: httpx.AsyncBaseTransport | None, backoff: Backoff
 ) -> Listing:
     """Ask the index for the captures and write the capture list."""
     fetch = options.crawl.fetch
@@ -214,7 +217,7 @@ async def _list(
     )
     selection = Selection(first=options.first)
     seen = pages = 0
-    async with Fetcher(index_fetch, transport=transport) as fetcher:
+    async with Fetcher(index_fetch, transport=transport, backoff=backoff) as fetcher:
         client = CdxClient(fetcher, options.index_url)
         apis = {crawl: client.cdx_api(crawl) for crawl in options.crawls}
         if options.latest > 0:

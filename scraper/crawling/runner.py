@@ -60,8 +60,9 @@ import httpx
 from ..article import Article
 from ..clean import clean_html, clean_with_links, warm_up
 from ..errors import FetchError, Reason, ScraperError, StateStoreError
-from ..fetch import Fetcher, FetchResult
+from ..fetch import Backoff, Fetcher, FetchResult
 from ..fetch.hosts import mask_passwords
+from ..fetch.retry import DEFAULT_BACKOFF
 from .cleaning import Cleaned, Linked, PoolCleaner, WorkersFailed, clean_and_link_in_worker, start_cleaner
 from .follow import FollowPolicy
 from .model import CrawlOptions, CrawlProgress, CrawlStart, CrawlSummary
@@ -150,8 +151,10 @@ async def crawl_async(
     on_start: Callable[[CrawlStart], None] | None = None,
     parse: LineParser | None = None,
     get_page: PageGetter = get_url,
+    backoff: Backoff = DEFAULT_BACKOFF,
 ) -> CrawlSummary:
-    """:func:`crawl` inside a running event loop. ``transport`` is handed to the Fetcher (tests).
+    """:func:`crawl` inside a running event loop. ``transport`` and ``backoff`` are handed to the
+    Fetcher (tests).
 
     ``stop``: once set, no new URL is started, the outcomes already in are committed and the summary
     comes back with ``interrupted=True`` (the CLI sets it on SIGINT/SIGTERM). ``on_start`` hears what
@@ -190,7 +193,7 @@ async def crawl_async(
                 on_start(CrawlStart(done, sum(failed.values()), pending))
             run = _Run(state, out_path, failures, opts, policy, sink, progress, started, parse, get_page)
             try:
-                interrupted = await run.go(urls, transport, stop)
+                interrupted = await run.go(urls, transport, stop, backoff)
             except BaseException:
                 # The failures file is rebuilt from the state by the next run; rebuilding it now
                 # may fail for the very reason the run stopped (a full disk).
@@ -262,7 +265,11 @@ class _Run:
         self._followed = state.followed()
 
     async def go(
-        self, urls: UrlSource, transport: httpx.AsyncBaseTransport | None, stop: asyncio.Event | None
+        self,
+        urls: UrlSource,
+        transport: httpx.AsyncBaseTransport | None,
+        stop: asyncio.Event | None,
+        backoff: Backoff = DEFAULT_BACKOFF,
     ) -> bool:
         """Run until the list is done (False) or ``stop`` is set (True)."""
         workers = max(1, self.options.fetch.concurrency)
@@ -291,7 +298,7 @@ class _Run:
             else start_cleaner(self.options.clean_workers)
         )
         try:
-            async with Fetcher(self.options.fetch, transport=transport) as fetcher:
+            async with Fetcher(self.options.fetch, transport=transport, backoff=backoff) as fetcher:
                 writer = asyncio.create_task(self._writer(outcomes, out))
                 fetching = [asyncio.create_task(scheduler.run(workers))]
                 fetching += [
