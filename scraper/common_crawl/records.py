@@ -102,7 +102,7 @@ def page_from_member(member: bytes, capture: Capture, *, attempts: int = 1, wher
         )
     if inflate.unused_data:
         raise bad(f"{len(inflate.unused_data)} bytes after the first gzip member (several members)")
-    items = list(read_warc_stream(io.BytesIO(member)))
+    items = list(read_warc_stream(io.BytesIO(record)))  # inflated already: read as a plain WARC
     if len(items) != 1:
         raise bad(f"{len(items)} WARC records in the member, expected one")
     item = items[0]
