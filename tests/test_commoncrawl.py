@@ -246,7 +246,9 @@ def test_limit_and_dates_by_capture_or_by_publish(archive: Archive, tmp_path: Pa
         assert len(index.index_hits()) - before == 2  # page count, then page 0 only: listing stopped
 
 
-def test_the_index_rate_limit_is_obeyed_and_a_dead_index_stops_the_run(archive: Archive, tmp_path: Path) -> None:
+def test_the_index_rate_limit_is_obeyed_and_a_dead_index_stops_the_run(
+    archive: Archive, tmp_path: Path
+) -> None:
     for i in range(4):
         archive.add(dy(f"KCC{i:013d}"), article_page(f"KCC{i:013d}"), "20250801120000")
     with CdxServer(archive, page_size=2) as index, DataServer(archive) as data:
