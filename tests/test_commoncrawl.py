@@ -197,6 +197,7 @@ def test_listing_pages_through_the_index_filters_and_keeps_one_capture_per_docid
             h.query["matchType"] == ["domain"] and h.query["url"] == ["163.com"] for h in index.index_hits()
         )
         assert all(h.headers["range"].startswith("bytes=") for h in data.record_hits())
+        assert all(h.headers["accept-encoding"] == "identity" for h in data.record_hits())
 
         first = tmp_path / "first.jsonl"
         run(first, options(index, data, crawls=(CRAWL, OLDER), first=True))

@@ -40,8 +40,12 @@ class CapturedPage(FetchResult):
 
 
 def range_header(capture: Capture) -> dict[str, str]:
-    """The ``Range`` header asking for exactly the capture's record."""
-    return {"Range": f"bytes={capture.offset}-{capture.offset + capture.length - 1}"}
+    """The headers asking for exactly the capture's record: its byte range, uncompressed in transit
+    (a compressed answer would not be the ``length`` bytes the index names)."""
+    return {
+        "Range": f"bytes={capture.offset}-{capture.offset + capture.length - 1}",
+        "Accept-Encoding": "identity",
+    }
 
 
 async def fetch_capture(fetcher: Fetcher, data_url: str, capture: Capture) -> CapturedPage:
