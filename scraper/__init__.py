@@ -7,7 +7,8 @@
 The public API is this module's ``__all__``. Cleaning is imported at once; the crawler and discovery
 (httpx, sqlite3, the process pools) load on first use of one of their names, so a user who only
 cleans pages never imports them. The subpackages are ``scraper.crawling`` and ``scraper.discovery``,
-named apart from the ``crawl`` and ``discover`` functions so that neither ever hides the other.
+named apart from the ``crawl`` and ``discover`` functions so that neither ever hides the other
+(likewise ``scraper.common_crawl`` and ``commoncrawl``).
 """
 
 import importlib as _importlib
@@ -38,6 +39,7 @@ from .errors import (
 )
 
 if _TYPE_CHECKING:  # the lazy names, for type checkers and editors
+    from .common_crawl import CommonCrawlOptions, commoncrawl
     from .crawling import CrawlOptions, CrawlSummary, crawl, crawl_async
     from .discovery import (
         DiscoveredURL,
@@ -53,6 +55,7 @@ __all__ = [
     "Article",
     "Blocked",
     "BodyTooLarge",
+    "CommonCrawlOptions",
     "ConnectionFailed",
     "CrawlOptions",
     "CrawlSummary",
@@ -78,6 +81,7 @@ __all__ = [
     "__version__",
     "article_links",
     "clean_html",
+    "commoncrawl",
     "crawl",
     "crawl_async",
     "discover",
@@ -86,6 +90,8 @@ __all__ = [
 
 # name -> subpackage that defines it, imported on first access (it pulls in httpx, sqlite3, asyncio...)
 _LAZY = {
+    "CommonCrawlOptions": "common_crawl",
+    "commoncrawl": "common_crawl",
     "CrawlOptions": "crawling",
     "CrawlSummary": "crawling",
     "crawl": "crawling",

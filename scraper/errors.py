@@ -7,7 +7,7 @@ classes; a test keeps this copy and the README's equal to it):
 
     ScraperError               usage | locked
     ├── URLRejected            not_netease | bad_url
-    ├── FetchError             bad_url | bad_encoding | protocol_error | docid_mismatch | internal_error | bad_proxy | bad_transport
+    ├── FetchError             bad_url | bad_encoding | protocol_error | docid_mismatch | internal_error | bad_proxy | bad_transport | bad_index | bad_range
     │   ├── FetchTimeout       timeout
     │   ├── ConnectionFailed   connect_error
     │   ├── HTTPStatusError    http_<status>
@@ -19,7 +19,7 @@ classes; a test keeps this copy and the README's equal to it):
     ├── DecodeError            empty | binary | decode_error
     ├── ParseError             not_netease | not_an_article | deleted | no_body | too_complex
     ├── FeedError              bad_feed | empty_feed | not_a_list
-    ├── ArchiveError           warc_error | bad_gzip | locked
+    ├── ArchiveError           warc_error | bad_gzip | locked | bad_record
     └── StateStoreError        state_error | locked | write_failed
 
 Failure records also carry reasons that no exception does (a WARC record cut short, a clean worker
@@ -108,6 +108,10 @@ class Reason(str, Enum):
     BAD_PROXY = "bad_proxy"
     BAD_TRANSPORT = "bad_transport"
     WARC_ERROR = "warc_error"
+    # Common Crawl (commoncrawl): an unusable index answer, a Range answer, a record
+    BAD_INDEX = "bad_index"
+    BAD_RANGE = "bad_range"
+    BAD_RECORD = "bad_record"
     STATE_ERROR = "state_error"
     WRITE_FAILED = "write_failed"
     ERROR = "error"  # an error raised without a reason: a bug
@@ -163,6 +167,8 @@ class FetchError(ScraperError):
         Reason.INTERNAL_ERROR,
         Reason.BAD_PROXY,
         Reason.BAD_TRANSPORT,
+        Reason.BAD_INDEX,
+        Reason.BAD_RANGE,
     )
 
     def __init__(
@@ -258,7 +264,7 @@ class ArchiveError(ScraperError):
     """A WARC record or archive that cannot be read, or a WARC another crawl is writing (``locked``)."""
 
     reason = Reason.WARC_ERROR
-    reasons = (Reason.WARC_ERROR, Reason.BAD_GZIP, Reason.LOCKED)
+    reasons = (Reason.WARC_ERROR, Reason.BAD_GZIP, Reason.LOCKED, Reason.BAD_RECORD)
 
 
 class StateStoreError(ScraperError):

@@ -14,6 +14,7 @@ PUBLIC = {
     "Article",
     "Blocked",
     "BodyTooLarge",
+    "CommonCrawlOptions",
     "ConnectionFailed",
     "CrawlOptions",
     "CrawlSummary",
@@ -39,6 +40,7 @@ PUBLIC = {
     "__version__",
     "article_links",
     "clean_html",
+    "commoncrawl",
     "crawl",
     "crawl_async",
     "discover",
@@ -115,3 +117,14 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         assert "no_such_name" in str(exc)
     else:
         raise AssertionError("scraper.no_such_name did not raise")
+
+
+def test_commoncrawl_is_lazy_and_not_shadowed_by_its_subpackage() -> None:
+    out = _run(
+        "import sys, scraper, types; light = 'scraper.common_crawl' not in sys.modules; "
+        "import scraper.common_crawl.job; from scraper import commoncrawl, CommonCrawlOptions; "
+        "from scraper.common_crawl.job import commoncrawl as real; "
+        "print(light, commoncrawl is real, not isinstance(commoncrawl, types.ModuleType), "
+        "CommonCrawlOptions().index_url)"
+    )
+    assert out == "True True True https://index.commoncrawl.org"

@@ -214,6 +214,18 @@ class WarcWriter:
         """:meth:`write` in a worker thread, so compressing and fsyncing never stall the event loop."""
         await asyncio.to_thread(self.write, page)
 
+    def write_member(self, member: bytes) -> None:
+        """Append one gzip member holding a whole WARC record, as it is (a Common Crawl record)."""
+        if not member.startswith(GZIP_MAGIC):
+            raise ArchiveError(
+                f"{self.path}: refusing to append bytes that are no gzip member", reason=Reason.BAD_GZIP
+            )
+        self._append(member)
+
+    async def awrite_member(self, member: bytes) -> None:
+        """:meth:`write_member` in a worker thread."""
+        await asyncio.to_thread(self.write_member, member)
+
     def close(self) -> None:
         """Wait for a write in progress, then release the lock and close the file."""
         with self._lock:

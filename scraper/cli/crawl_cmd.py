@@ -21,7 +21,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"netease-scraper crawl: cannot write the WARC: {exc}", file=sys.stderr)
         return EXIT_USAGE
     sink = warc.awrite if warc is not None else None
-    stopper = _Stopper()
+    stopper = Stopper()
     try:
         with _url_source(args.urls) as urls:
             if show_bar:
@@ -136,19 +136,20 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 128 + (stopper.signum or signal.SIGINT)
-    return _report(summary, resuming=resuming, state=_state_file(args))
+    return report(summary, resuming=resuming, state=_state_file(args))
 
 
-class _Stopper:
+class Stopper:
     """Runs the crawl with SIGINT and SIGTERM turned into a clean stop (summary, resumable).
 
     The first signal asks the crawl to stop (in-flight requests are dropped, finished work is
     committed); the handlers are then removed, so a second Ctrl-C stops at once (still safe: the
-    output survives even SIGKILL).
+    output survives even SIGKILL). ``name`` starts its messages (``commoncrawl`` uses it too).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = NAME) -> None:
         self.signum: int | None = None
+        self.name = name
 
     async def crawl(
         self,
@@ -158,6 +159,15 @@ class _Stopper:
         sink: PageSink | None,
         progress: Callable[[CrawlProgress], None] | None,
     ) -> CrawlSummary:
+        """:func:`crawl_async` under :meth:`run`."""
+        return await self.run(
+            lambda stop: crawl_async(
+                urls, output, options, sink=sink, progress=progress, stop=stop, on_start=print_start(output)
+            )
+        )
+
+    async def run(self, job: Callable[[asyncio.Event], Awaitable[CrawlSummary]]) -> CrawlSummary:
+        """Run ``job(stop)`` with the signals setting ``stop``."""
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
 
@@ -167,7 +177,7 @@ class _Stopper:
             for s in STOP_SIGNALS:
                 loop.remove_signal_handler(s)
             print(
-                f"crawl: {signal.Signals(signum).name}: stopping after committing the work done…",
+                f"{self.name}: {signal.Signals(signum).name}: stopping after committing the work done…",
                 file=sys.stderr,
             )
 
@@ -179,19 +189,17 @@ class _Stopper:
                 loop.add_signal_handler(s, on_signal, s)
                 installed.append(s)
         try:
-            return await crawl_async(
-                urls, output, options, sink=sink, progress=progress, stop=stop, on_start=_print_start(output)
-            )
+            return await job(stop)
         finally:
             for s in installed:
                 loop.remove_signal_handler(s)
 
 
-def _print_start(output: Path) -> Callable[[CrawlStart], None]:
+def print_start(output: Path, name: str = NAME) -> Callable[[CrawlStart], None]:
     def tell(start: CrawlStart) -> None:
         if start.resuming:
             print(
-                f"crawl: resuming {output}: {start.done} done, {start.failed} failed, {start.pending} pending "
+                f"{name}: resuming {output}: {start.done} done, {start.failed} failed, {start.pending} pending "
                 "from earlier runs (done ones are not fetched again; lines not read yet follow)",
                 file=sys.stderr,
             )
@@ -261,7 +269,7 @@ def _url_source(name: str) -> Iterator[UrlSource]:
 
 
 def _crawl_with_bar(
-    urls: UrlSource, output: Path, options: CrawlOptions, sink: PageSink | None, stopper: _Stopper
+    urls: UrlSource, output: Path, options: CrawlOptions, sink: PageSink | None, stopper: Stopper
 ) -> CrawlSummary:
     """The crawl with a rich progress bar on stderr: done, failed, rate, ETA."""
     from rich.console import Console
@@ -291,22 +299,30 @@ def _crawl_with_bar(
         return asyncio.run(stopper.crawl(urls, output, options, sink, update))
 
 
-def _report(summary: CrawlSummary, *, resuming: bool, state: Path) -> int:
+def report(
+    summary: CrawlSummary,
+    *,
+    resuming: bool,
+    state: Path,
+    name: str = NAME,
+    empty: str = "nothing crawled: the URL list holds no URL",
+) -> int:
     """Print the summary (saying which counts include earlier runs); return the exit code."""
-    print(f"crawl: {summary.line()} → {summary.output}", file=sys.stderr)
+    print(f"{name}: {summary.line()} → {summary.output}", file=sys.stderr)
     if summary.done + summary.failed_total + summary.pending == 0:
-        print("crawl: nothing crawled: the URL list holds no URL", file=sys.stderr)
+        print(f"{name}: {empty}", file=sys.stderr)
         return EXIT_SOME_FAILED
     if resuming:
         print(
-            f"crawl: counts are for the whole job, earlier runs on this output included (state: {state}); "
+            f"{name}: counts are for the whole job, earlier runs on this output included (state: {state}); "
             f"this run wrote {summary.new} new article(s)",
             file=sys.stderr,
         )
     if summary.failed_total:
-        print(f"crawl: failures listed in {failures_path(summary.output)}", file=sys.stderr)
+        print(f"{name}: failures listed in {failures_path(summary.output)}", file=sys.stderr)
         if resuming:
             print(
-                "crawl: --retry-failed fetches the failed URLs again, earlier runs' included", file=sys.stderr
+                f"{name}: --retry-failed fetches the failed URLs again, earlier runs' included",
+                file=sys.stderr,
             )
     return EXIT_OK if summary.failed_total == 0 and summary.pending == 0 else EXIT_SOME_FAILED

@@ -35,6 +35,10 @@ second crawl off it while one runs. A page sink sees a page each time it
 is fetched: a page fetched but killed before its line was committed is fetched (and sunk) again.
 Failures live in the state; ``<output>.failures.jsonl`` is rebuilt from it at the start and end of
 each run and appended to in between.
+
+Other sources reuse the pipeline through two seams: ``parse`` turns an input line into an item
+(default: a URL, :func:`~scraper.crawling.schedule.parse_line`) and ``get_page`` gets an item's page
+(default: GET its URL). ``netease-scraper commoncrawl`` lists captures and range-fetches WARC records.
 """
 
 from __future__ import annotations
@@ -56,8 +60,9 @@ import httpx
 from ..article import Article
 from ..clean import clean_html, clean_with_links, warm_up
 from ..errors import FetchError, Reason, ScraperError, StateStoreError
-from ..fetch import Fetcher, FetchResult
+from ..fetch import Backoff, Fetcher, FetchResult
 from ..fetch.hosts import mask_passwords
+from ..fetch.retry import DEFAULT_BACKOFF
 from ..jsonl import FailureLog, line_bytes
 from .cleaning import Cleaned, Linked, PoolCleaner, WorkersFailed, clean_and_link_in_worker, start_cleaner
 from .follow import FollowPolicy
@@ -70,15 +75,32 @@ from .output import (
     state_path,
     truncate_partial,
 )
-from .schedule import InFlight, LineReader, Scheduler, UrlSource
+from .schedule import InFlight, LineParser, LineReader, Scheduler, UrlSource
 from .state import AddResult, Failure, Item, Link, StateStore
 
-__all__ = ["CrawlOptions", "CrawlProgress", "CrawlStart", "CrawlSummary", "PageSink", "crawl", "crawl_async"]
+__all__ = [
+    "CrawlOptions",
+    "CrawlProgress",
+    "CrawlStart",
+    "CrawlSummary",
+    "PageGetter",
+    "PageSink",
+    "crawl",
+    "crawl_async",
+]
 
 MAX_MESSAGE_CHARS = 2000  # a failure message is stored with at most this many characters
 
 PageSink = Callable[[FetchResult], "Awaitable[None] | None"]
 """Called with every page fetched (before cleaning); may be a coroutine function. A WARC writer."""
+
+PageGetter = Callable[[Fetcher, Item], Awaitable[FetchResult]]
+"""Gets an item's page (raising a ``ScraperError`` for its failure); default: :func:`get_url`."""
+
+
+async def get_url(fetcher: Fetcher, item: Item) -> FetchResult:
+    """The crawl's own page getter: GET the item's URL, expecting its docid."""
+    return await fetcher.fetch(item.fetch_url, expect_docid=item.docid)
 
 
 @dataclass(frozen=True)
@@ -126,15 +148,20 @@ async def crawl_async(
     transport: httpx.AsyncBaseTransport | None = None,
     stop: asyncio.Event | None = None,
     on_start: Callable[[CrawlStart], None] | None = None,
+    parse: LineParser | None = None,
+    get_page: PageGetter = get_url,
+    backoff: Backoff = DEFAULT_BACKOFF,
 ) -> CrawlSummary:
-    """:func:`crawl` inside a running event loop. ``transport`` is handed to the Fetcher (tests).
+    """:func:`crawl` inside a running event loop. ``transport`` and ``backoff`` are handed to the
+    Fetcher (tests).
 
     ``stop``: once set, no new URL is started, the outcomes already in are committed and the summary
     comes back with ``interrupted=True`` (the CLI sets it on SIGINT/SIGTERM). ``on_start`` hears what
     earlier runs left, before anything is fetched. A failure to write the output, the state or the
     page sink (disk full) stops the run with ``StateStoreError(reason="write_failed")``: what was
     committed stays, and a rerun once there is space again resumes exactly. Raises ``ValueError``
-    for follow options that make no sense (``max_pages``/``since`` without ``follow``).
+    for follow options that make no sense (``max_pages``/``since`` without ``follow``). ``parse`` and
+    ``get_page``: the seams for other sources (see the module docstring).
     """
     out_path = Path(output)
     opts = options or CrawlOptions()
@@ -163,9 +190,9 @@ async def crawl_async(
             if on_start is not None:
                 done, pending, failed = state.counts()
                 on_start(CrawlStart(done, sum(failed.values()), pending))
-            run = _Run(state, out_path, failures, opts, policy, sink, progress, started)
+            run = _Run(state, out_path, failures, opts, policy, sink, progress, started, parse, get_page)
             try:
-                interrupted = await run.go(urls, transport, stop)
+                interrupted = await run.go(urls, transport, stop, backoff)
             except BaseException:
                 # The failures file is rebuilt from the state by the next run; rebuilding it now
                 # may fail for the very reason the run stopped (a full disk).
@@ -214,8 +241,12 @@ class _Run:
         sink: PageSink | None,
         progress: Callable[[CrawlProgress], None] | None,
         started: float,
+        parse: LineParser | None = None,
+        get_page: PageGetter = get_url,
     ) -> None:
         self.state = state
+        self.parse = parse
+        self.get_page = get_page
         self.output = output
         self.failures = failures
         self.options = options
@@ -233,7 +264,11 @@ class _Run:
         self._followed = state.followed()
 
     async def go(
-        self, urls: UrlSource, transport: httpx.AsyncBaseTransport | None, stop: asyncio.Event | None
+        self,
+        urls: UrlSource,
+        transport: httpx.AsyncBaseTransport | None,
+        stop: asyncio.Event | None,
+        backoff: Backoff = DEFAULT_BACKOFF,
     ) -> bool:
         """Run until the list is done (False) or ``stop`` is set (True)."""
         workers = max(1, self.options.fetch.concurrency)
@@ -251,6 +286,7 @@ class _Run:
             batch_size=self.options.batch_size,
             on_added=self._on_added,
             in_flight=self.in_flight,
+            parse=self.parse,
         )
         out = JsonlOutput(self.output)
         allow = self.options.fetch.allow_hosts
@@ -261,7 +297,7 @@ class _Run:
             else start_cleaner(self.options.clean_workers)
         )
         try:
-            async with Fetcher(self.options.fetch, transport=transport) as fetcher:
+            async with Fetcher(self.options.fetch, transport=transport, backoff=backoff) as fetcher:
                 writer = asyncio.create_task(self._writer(outcomes, out))
                 fetching = [asyncio.create_task(scheduler.run(workers))]
                 fetching += [
@@ -325,7 +361,7 @@ class _Run:
         """Fetch, sink, and clean here (no pool) or hand the page to the pool's clean tasks."""
         while (item := await todo.get()) is not None:
             try:
-                page = await fetcher.fetch(item.fetch_url, expect_docid=item.docid)
+                page = await self.get_page(fetcher, item)
             except FetchError as exc:
                 await outcomes.put(
                     _fail(item, exc.reason, exc.attempts, getattr(exc, "status", None), str(exc))

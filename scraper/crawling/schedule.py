@@ -25,9 +25,11 @@ from ..errors import Reason, URLRejected
 from ..urls import parse_article_url
 from .state import AddResult, Item, NewItem, StateStore
 
-__all__ = ["InFlight", "LineReader", "Scheduler", "count_lines", "parse_line"]
+__all__ = ["InFlight", "LineParser", "LineReader", "Scheduler", "count_lines", "parse_line"]
 
 UrlSource = str | Path | Iterable[str]
+LineParser = Callable[[int, str, tuple[str, ...]], NewItem]
+"""``(lineno, text, allow_hosts) -> NewItem``: how an input line becomes an item (:func:`parse_line`)."""
 MAX_LINE_CHARS = 8192  # an article URL is < 300 characters; browsers cut far earlier than this
 LINE_PREFIX_CHARS = 200
 
@@ -171,7 +173,8 @@ class Scheduler:
     ``on_added`` receives the result of each batch of input lines recorded: the runner appends
     the rejected lines (no article URL) to the failures file and counts duplicates. With
     ``in_flight`` (``--follow``) the list is read whole first, and the queue ends only when no
-    article is in flight and none is pending.
+    article is in flight and none is pending. ``parse`` reads a line (default :func:`parse_line`:
+    a URL; ``commoncrawl`` lists captures).
     """
 
     def __init__(
@@ -184,8 +187,10 @@ class Scheduler:
         batch_size: int = 256,
         on_added: Callable[[AddResult], None] | None = None,
         in_flight: InFlight | None = None,
+        parse: LineParser | None = None,
     ) -> None:
         self._state = state
+        self._parse = parse or parse_line
         self._reader = reader
         self._queue = queue
         self._allow_hosts = allow_hosts
@@ -230,4 +235,4 @@ class Scheduler:
                 self._on_added(result)
 
     def _read_parsed(self) -> list[NewItem]:
-        return [parse_line(n, t, self._allow_hosts) for n, t in self._reader.read_batch(self._batch_size)]
+        return [self._parse(n, t, self._allow_hosts) for n, t in self._reader.read_batch(self._batch_size)]

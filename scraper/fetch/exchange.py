@@ -43,15 +43,16 @@ async def get_once(
     deadline: float,
     asked: str,
     truncate: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> Exchange:
-    """GET ``url`` once; raises only ``FetchError`` subclasses (``BodyTooLarge`` past ``max_bytes``).
+    """GET ``url`` once (with ``headers`` added to the client's); raises only ``FetchError`` subclasses (``BodyTooLarge`` past ``max_bytes``).
 
     ``deadline`` bounds the whole exchange in seconds: httpx's read timeout is per chunk, so a server
     trickling bytes would otherwise hold the request for ever. ``truncate``: keep the first
     ``max_bytes`` decoded bytes of a longer body instead of failing (robots.txt).
     """
     with map_httpx_errors(asked):
-        get = _get(client, url, max_bytes=max_bytes, asked=asked, truncate=truncate)
+        get = _get(client, url, max_bytes=max_bytes, asked=asked, truncate=truncate, headers=headers)
         timeout = getattr(asyncio, "timeout", None)  # Python 3.11+: no extra task per request
         if timeout is None:
             return await asyncio.wait_for(get, deadline)
@@ -60,9 +61,15 @@ async def get_once(
 
 
 async def _get(
-    client: httpx.AsyncClient, url: httpx.URL, *, max_bytes: int, asked: str, truncate: bool
+    client: httpx.AsyncClient,
+    url: httpx.URL,
+    *,
+    max_bytes: int,
+    asked: str,
+    truncate: bool,
+    headers: dict[str, str] | None = None,
 ) -> Exchange:
-    async with client.stream("GET", url) as response:
+    async with client.stream("GET", url, headers=headers) as response:
         content = b""
         if 200 <= response.status_code < 300:
             content = await _read_capped(response, max_bytes, asked, truncate)

@@ -90,14 +90,17 @@ class Fetcher:
         """The current delay between two requests to ``host`` (``host:port``), after slow-downs."""
         return self._limiter.delay(host)
 
-    async def fetch(self, url: str, *, expect_docid: str | None = None) -> FetchResult:
+    async def fetch(
+        self, url: str, *, expect_docid: str | None = None, headers: dict[str, str] | None = None
+    ) -> FetchResult:
         """Fetch one page; raise a ``FetchError`` subclass when it is not an article page.
 
         Any other exception on the way (a bug in a client library, ``MemoryError``) comes out as
         ``FetchError(reason="internal_error")``: one response never stops a crawl.
 
         ``expect_docid``: the docid asked for; a page that is about another docid (a redirect to a home
-        page) fails with reason ``docid_mismatch``.
+        page) fails with reason ``docid_mismatch``. ``headers``: extra request headers (a ``Range``), sent
+        on every try and redirect hop.
         """
         attempts = 0  # stays 0 when the URL is refused before any request
         try:
@@ -105,7 +108,7 @@ class Fetcher:
             async for attempt in self._retrying():  # 2 retry: every attempt, the first included
                 with attempt:
                     attempts = attempt.retry_state.attempt_number
-                    final = await self._attempt(url, first)  # 3-7, per hop
+                    final = await self._attempt(url, first, headers)  # 3-7, per hop
             check_not_captcha(final.content, url)  # 7 verify, on the final answer
             check_docid(expect_docid, final.url, final.content, url)
         except RetryableStatus as signal:  # retries spent on a retryable status
@@ -134,9 +137,9 @@ class Fetcher:
             http_version=final.http_version,
         )
 
-    async def _attempt(self, url: str, parsed: httpx.URL) -> Exchange:
+    async def _attempt(self, url: str, parsed: httpx.URL, headers: dict[str, str] | None = None) -> Exchange:
         """One try: the exchange, or ``RetryableStatus`` / a ``FetchError`` for a bad answer."""
-        final = await self._follow(url, parsed)  # 3 robots, 4 redirects, 5 hostlimit, 6 exchange
+        final = await self._follow(url, parsed, headers)  # 3 robots, 4 redirects, 5 hostlimit, 6 exchange
         check_status(  # 7 verify: a retryable status raises RetryableStatus for layer 2
             final.status,
             url,
@@ -153,24 +156,40 @@ class Fetcher:
             rng=self._rng,
         )
 
-    async def _follow(self, url: str, parsed: httpx.URL) -> Exchange:
+    async def _follow(self, url: str, parsed: httpx.URL, headers: dict[str, str] | None = None) -> Exchange:
         """One attempt: request ``url`` (``parsed``: it, checked) and follow its redirects."""
         chain = RedirectChain(url, max_redirects=self.options.max_redirects)
         while True:
             await self._check_robots(parsed, asked=url)  # 3 robots
             host = host_key(parsed)
             async with self._limiter.slot(host):  # 5 hostlimit
-                exchange = await self._get(parsed, asked=url, max_bytes=self.options.max_body_bytes)  # 6
+                exchange = await self._get(  # 6 exchange
+                    parsed, asked=url, max_bytes=self.options.max_body_bytes, headers=headers
+                )
             self._pace(host, exchange)
             target = chain.next_url(exchange)  # 4 redirects
             if target is None:
                 return exchange
             parsed = self._hosts.check(target, asked=url)  # each hop's host checked again (1)
 
-    async def _get(self, url: httpx.URL, *, asked: str, max_bytes: int, truncate: bool = False) -> Exchange:
+    async def _get(
+        self,
+        url: httpx.URL,
+        *,
+        asked: str,
+        max_bytes: int,
+        truncate: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> Exchange:
         deadline = DEADLINE_FACTOR * self.options.timeout
         return await get_once(
-            self._client, url, max_bytes=max_bytes, deadline=deadline, asked=asked, truncate=truncate
+            self._client,
+            url,
+            max_bytes=max_bytes,
+            deadline=deadline,
+            asked=asked,
+            truncate=truncate,
+            headers=headers,
         )
 
     def _pace(self, host: str, exchange: Exchange) -> None:
