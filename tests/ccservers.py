@@ -23,11 +23,13 @@ import json
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs
+
+from httpserver import Respond  # the same fault the article server takes
 
 __all__ = [
     "Archive",
@@ -39,15 +41,6 @@ __all__ = [
     "WholeFile",
     "warc_member",
 ]
-
-
-@dataclass(frozen=True)
-class Respond:
-    """Answer this instead (status, headers, body)."""
-
-    status: int
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,10 @@ import argparse
 import asyncio
 import contextlib
 import re
-import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from ..archive.warc_write import WarcWriter
 from ..common_crawl.cdx import DEFAULT_INDEX_URL
 from ..common_crawl.job import (
     CommonCrawlOptions,
@@ -29,14 +27,21 @@ from ..common_crawl.job import (
 )
 from ..common_crawl.records import DEFAULT_DATA_URL
 from ..crawling.cleaning import WorkersFailed
-from ..crawling.output import failures_path, is_crawl_output, state_path
 from ..crawling.runner import CrawlOptions, CrawlProgress, CrawlSummary, PageSink
-from ..errors import ArchiveError, ScraperError
+from ..errors import ScraperError
 from ..fetch.hosts import mask_passwords
 from .argtypes import positive_int, since_time
 from .crawl_cmd import EXIT_USAGE, Stopper, print_start, report
 from .fetch_args import add_fetch_arguments, fetch_options, fetch_problem
-from .safety import CRAWL_FAILURE_SHAPES, clash_with_each_other, failure_log_problem
+from .job_args import (
+    add_job_arguments,
+    has_content,
+    interrupted_exit,
+    job_files_problem,
+    open_warc,
+    output_problem,
+    state_file,
+)
 
 NAME = "commoncrawl"
 HELP = (
@@ -101,19 +106,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--retry-failed", action="store_true", help="fetch the records that failed before again"
     )
-    parser.add_argument(
-        "--clean-workers", type=int, default=0, help="processes for cleaning pages (0: in the process)"
-    )
-    parser.add_argument(
-        "--state", type=Path, default=None, help="state file (default: <output>.state.sqlite)"
-    )
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
-    parser.add_argument(
-        "--warc",
-        type=Path,
-        default=None,
-        metavar="FILE.warc.gz",
-        help="also append each fetched record, as Common Crawl stored it, to this WARC",
+    add_job_arguments(
+        parser,
+        clean_workers_help="processes for cleaning pages (0: in the process)",
+        warc_help="also append each fetched record, as Common Crawl stored it, to this WARC",
     )
 
 
@@ -140,12 +136,10 @@ def run(args: argparse.Namespace) -> int:
             clean_workers=args.clean_workers,
         ),
     )
-    state = _state_file(args)
-    resuming = state.is_file() and state.stat().st_size > 0
-    try:
-        warc = WarcWriter(args.warc) if args.warc is not None else None
-    except (ArchiveError, OSError) as exc:
-        print(f"netease-scraper {NAME}: cannot write the WARC: {exc}", file=sys.stderr)
+    state = state_file(args)
+    resuming = has_content(state)
+    warc, ok = open_warc(args, NAME)
+    if not ok:
         return EXIT_USAGE
     sink = warc_sink(warc) if warc is not None else None
     stopper = Stopper(NAME)
@@ -162,13 +156,7 @@ def run(args: argparse.Namespace) -> int:
             with contextlib.suppress(OSError):
                 warc.close()
     if summary.interrupted:
-        print(f"{NAME}: {summary.line()} → {summary.output}", file=sys.stderr)
-        print(
-            f"{NAME}: interrupted by {signal.Signals(stopper.signum or signal.SIGINT).name}; nothing "
-            "committed is lost: run the same command again to resume",
-            file=sys.stderr,
-        )
-        return 128 + (stopper.signum or signal.SIGINT)
+        return interrupted_exit(summary, stopper.signum, NAME)
     return report(
         summary, resuming=resuming, state=state, name=NAME, empty="nothing to do: the index listed no article"
     )
@@ -247,47 +235,21 @@ def _check(args: argparse.Namespace) -> str | None:
             return f"{name} must be an http(s) URL: {url!r}"
     if problem := fetch_problem(args):
         return problem
-    if args.clean_workers < 0:
-        return "--clean-workers must be >= 0"
     if args.since is not None and args.until is not None and args.since >= args.until:
         return "--since must be before --until"
-    if str(args.output) == "-":
-        return "-o needs a file: the output is appended to and resumed, it cannot be stdout"
-    if args.output.is_dir():
-        return f"output is a directory: {args.output}"
-    if not args.output.absolute().parent.is_dir():
-        return f"no such directory for the output: {args.output.parent}"
-    if args.warc is not None and not args.warc.name.lower().endswith(".warc.gz"):
-        return f"--warc needs a .warc.gz file name (it is written gzip per record): {args.warc}"
-    return _files_problem(args)
-
-
-def _files_problem(args: argparse.Namespace) -> str | None:
-    """Refuse files this tool did not write (checked before any is opened)."""
-    output, state, plan = args.output, _state_file(args), captures_path(args.output)
-    if output.exists() and not output.is_file():
-        return f"the output {output} is not a regular file (it is appended to and resumed)"
-    if not is_crawl_output(output, resuming=state.is_file() and state.stat().st_size > 0):
-        return (
-            f"the output {output} exists and is not a crawl output of netease-scraper (JSON lines with "
-            "a docid); refusing to append to it; name a new file"
-        )
-    if plan.exists() and (not plan.is_file() or not is_capture_list(plan)):
-        return f"{plan} exists and is not a capture list of netease-scraper; refusing to overwrite it"
-    if state.is_dir():
-        return f"the state {state} is a folder"
-    if not state.absolute().parent.is_dir():
-        return f"no such directory for the state: {state.parent}"
-    files: list[tuple[str, str | Path]] = [("output", output), ("state", state), ("capture list", plan)]
-    files += [("failures file", failures_path(output))]
-    files += [("WARC", args.warc)] if args.warc is not None else []
-    return clash_with_each_other(files) or failure_log_problem(
-        failures_path(output), "failures file", CRAWL_FAILURE_SHAPES
+    return (
+        output_problem(args)
+        or _capture_list_problem(args.output)
+        or job_files_problem(args, extra=[("capture list", captures_path(args.output))])
     )
 
 
-def _state_file(args: argparse.Namespace) -> Path:
-    return Path(args.state) if args.state is not None else state_path(args.output)
+def _capture_list_problem(output: Path) -> str | None:
+    """Refuse to overwrite a file at the capture list's path that we did not write."""
+    plan = captures_path(output)
+    if plan.exists() and (not plan.is_file() or not is_capture_list(plan)):
+        return f"{plan} exists and is not a capture list of netease-scraper; refusing to overwrite it"
+    return None
 
 
 def _crawl_id(text: str) -> str:

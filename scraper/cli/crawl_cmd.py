@@ -25,16 +25,23 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..archive.warc_write import WarcWriter
 from ..crawling.cleaning import WorkersFailed
-from ..crawling.output import failures_path, is_crawl_output, state_path
+from ..crawling.output import failures_path
 from ..crawling.runner import CrawlOptions, CrawlProgress, CrawlStart, CrawlSummary, PageSink, crawl_async
 from ..crawling.schedule import UrlSource, count_lines
-from ..errors import ArchiveError, FetchError, StateStoreError
+from ..errors import FetchError, StateStoreError
 from ..fetch.hosts import mask_passwords
 from .argtypes import non_negative_int, positive_int, since_time
 from .fetch_args import add_fetch_arguments, fetch_options, fetch_problem
-from .safety import CRAWL_FAILURE_SHAPES, clash_with_each_other, failure_log_problem
+from .job_args import (
+    add_job_arguments,
+    has_content,
+    interrupted_exit,
+    job_files_problem,
+    open_warc,
+    output_problem,
+    state_file,
+)
 
 NAME = "crawl"
 HELP = "Fetch and clean a list of NetEase article URLs into JSON lines (resumable, exactly once)."
@@ -73,19 +80,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --follow: skip follow-ups whose docid says they were created before DATE "
         "(2020-02-29, 2020-02-29T18:00, or 36h / 2d ago; Beijing time)",
     )
-    parser.add_argument(
-        "--clean-workers", type=int, default=0, help="processes for cleaning pages (0: in the crawl process)"
-    )
-    parser.add_argument(
-        "--state", type=Path, default=None, help="state file (default: <output>.state.sqlite)"
-    )
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
-    parser.add_argument(
-        "--warc",
-        type=Path,
-        default=None,
-        metavar="FILE.warc.gz",
-        help="also append each fetched page (request + response records) to this WARC; safe across resumes",
+    add_job_arguments(
+        parser,
+        clean_workers_help="processes for cleaning pages (0: in the crawl process)",
+        warc_help="also append each fetched page (request + response records) to this WARC; safe across resumes",
     )
 
 
@@ -106,12 +104,10 @@ def run(args: argparse.Namespace) -> int:
         max_pages=args.max_pages,
         since=args.since,
     )
-    resuming = _has_content(_state_file(args))
+    resuming = has_content(state_file(args))
     show_bar = sys.stderr.isatty() and not args.no_progress
-    try:
-        warc = WarcWriter(args.warc) if args.warc is not None else None  # repairs a torn tail first
-    except (ArchiveError, OSError) as exc:
-        print(f"netease-scraper crawl: cannot write the WARC: {exc}", file=sys.stderr)
+    warc, ok = open_warc(args, NAME)
+    if not ok:
         return EXIT_USAGE
     sink = warc.awrite if warc is not None else None
     stopper = Stopper()
@@ -129,14 +125,8 @@ def run(args: argparse.Namespace) -> int:
             with contextlib.suppress(OSError):  # a full disk was already reported
                 warc.close()
     if summary.interrupted:
-        print(f"crawl: {summary.line()} → {summary.output}", file=sys.stderr)
-        print(
-            f"crawl: interrupted by {signal.Signals(stopper.signum or signal.SIGINT).name}; nothing "
-            "committed is lost: run the same command again to resume",
-            file=sys.stderr,
-        )
-        return 128 + (stopper.signum or signal.SIGINT)
-    return report(summary, resuming=resuming, state=_state_file(args))
+        return interrupted_exit(summary, stopper.signum, NAME)
+    return report(summary, resuming=resuming, state=state_file(args))
 
 
 class Stopper:
@@ -213,49 +203,10 @@ def _check(args: argparse.Namespace) -> str | None:
         return f"no such URL list: {args.urls}"
     if problem := fetch_problem(args):
         return problem
-    if args.clean_workers < 0:
-        return "--clean-workers must be >= 0"
     if not args.follow and (args.max_pages is not None or args.since is not None):
         return "--max-pages and --since bound the follow-ups: they need --follow N (N >= 1)"
-    if str(args.output) == "-":
-        return "-o needs a file: the output is appended to and resumed, it cannot be stdout"
-    if args.output.is_dir():
-        return f"output is a directory: {args.output}"
-    if not args.output.absolute().parent.is_dir():
-        return f"no such directory for the output: {args.output.parent}"
-    if args.warc is not None and not args.warc.name.lower().endswith(".warc.gz"):
-        return f"--warc needs a .warc.gz file name (it is written gzip per record): {args.warc}"
-    return _files_problem(args)
-
-
-def _files_problem(args: argparse.Namespace) -> str | None:
-    """Refuse to append to, cut or replace a file this tool did not write (checked before any is opened)."""
-    output, state = args.output, _state_file(args)
-    if output.exists() and not output.is_file():
-        return f"the output {output} is not a regular file (it is appended to and resumed)"
-    if not is_crawl_output(output, resuming=_has_content(state)):
-        return (
-            f"the output {output} exists and is not a crawl output of netease-scraper (JSON lines with "
-            "a docid); refusing to append to it; name a new file"
-        )
-    if state.is_dir():
-        return f"the state {state} is a folder"
-    if not state.absolute().parent.is_dir():
-        return f"no such directory for the state: {state.parent}"
-    files: list[tuple[str, str | Path]] = [("URL list", args.urls)] if args.urls != "-" else []
-    files += [("output", output), ("state", state), ("failures file", failures_path(output))]
-    files += [("WARC", args.warc)] if args.warc is not None else []
-    return clash_with_each_other(files) or failure_log_problem(
-        failures_path(output), "failures file", CRAWL_FAILURE_SHAPES
-    )
-
-
-def _state_file(args: argparse.Namespace) -> Path:
-    return Path(args.state) if args.state is not None else state_path(args.output)
-
-
-def _has_content(path: Path) -> bool:
-    return path.is_file() and path.stat().st_size > 0
+    inputs = [("URL list", args.urls)] if args.urls != "-" else []
+    return output_problem(args) or job_files_problem(args, inputs=inputs)
 
 
 @contextmanager
