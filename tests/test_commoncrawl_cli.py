@@ -173,3 +173,19 @@ def test_sigkill_while_listing_then_rerun_lists_again(
     assert f"listed {N} article(s)" in done.stderr
     final = docids(out)
     assert sorted(final) == IDS and len(final) == N
+
+
+def test_the_progress_bar_path_on_a_terminal(
+    servers: tuple[Archive, CdxServer, DataServer],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, index, data = servers
+    out = tmp_path / "cc.jsonl"
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the command shows its bar
+    with_bar = [a for a in args(index, data, out) if a != "--no-progress"]
+    assert main(with_bar) == 0
+    err = capsys.readouterr().err
+    assert f"listed {N} article(s)" in err and f"done {N} (new {N})" in err
+    assert sorted(docids(out)) == IDS

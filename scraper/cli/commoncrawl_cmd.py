@@ -38,6 +38,7 @@ from .job_args import (
     has_content,
     interrupted_exit,
     job_files_problem,
+    job_progress_bar,
     open_warc,
     output_problem,
     state_file,
@@ -201,17 +202,7 @@ def _with_bar(
     output: Path, options: CommonCrawlOptions, sink: PageSink | None, stopper: Stopper
 ) -> CrawlSummary:
     """The run with a rich progress bar on stderr, its total set once the captures are listed."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    columns = (
-        TextColumn(NAME),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("done {task.fields[done]} · failed {task.fields[failed]} · {task.fields[rate]:.1f}/s"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with job_progress_bar(NAME) as bar:
         task = bar.add_task(NAME, total=None, done=0, failed=0, rate=0.0)
 
         def listed(listing: Listing) -> None:

@@ -38,6 +38,7 @@ from .job_args import (
     has_content,
     interrupted_exit,
     job_files_problem,
+    job_progress_bar,
     open_warc,
     output_problem,
     state_file,
@@ -223,18 +224,8 @@ def _crawl_with_bar(
     urls: UrlSource, output: Path, options: CrawlOptions, sink: PageSink | None, stopper: Stopper
 ) -> CrawlSummary:
     """The crawl with a rich progress bar on stderr: done, failed, rate, ETA."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     total = count_lines(urls)
-    columns = (
-        TextColumn("crawl"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("done {task.fields[done]} · failed {task.fields[failed]} · {task.fields[rate]:.1f}/s"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with job_progress_bar("crawl") as bar:
         task = bar.add_task("crawl", total=total, done=0, failed=0, rate=0.0)
 
         def update(p: CrawlProgress) -> None:

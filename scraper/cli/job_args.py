@@ -12,6 +12,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..archive.warc_write import WarcWriter
 from ..crawling.model import CrawlSummary
@@ -19,11 +20,15 @@ from ..crawling.output import failures_path, is_crawl_output, state_path
 from ..errors import ArchiveError
 from .safety import CRAWL_FAILURE_SHAPES, clash_with_each_other, failure_log_problem
 
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
 __all__ = [
     "add_job_arguments",
     "has_content",
     "interrupted_exit",
     "job_files_problem",
+    "job_progress_bar",
     "open_warc",
     "output_problem",
     "state_file",
@@ -116,3 +121,23 @@ def interrupted_exit(summary: CrawlSummary, signum: int | None, name: str) -> in
         file=sys.stderr,
     )
     return 128 + signum
+
+
+def job_progress_bar(name: str) -> Progress:
+    """The job's rich bar on stderr: articles handled of the total, done, failed, rate, ETA.
+
+    Its task takes the fields ``done``, ``failed`` and ``rate``. rich is imported here, on first use,
+    so a run without a bar never loads it.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(
+        TextColumn(name),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("done {task.fields[done]} · failed {task.fields[failed]} · {task.fields[rate]:.1f}/s"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
