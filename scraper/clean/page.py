@@ -9,6 +9,24 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = ["Page"]
 
+_HEAD_FACTS = "meta[content], link[rel], [data-docid]"
+
+
+@dataclass
+class _HeadFacts:
+    meta: dict[str, str] = field(default_factory=dict)
+    # "" once the first one was seen empty: the first one is the page's word, empty or not
+    canonical_link: str | None = None
+    docid_attribute: str | None = None
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
+
+
+def _is_canonical(rel: str | None) -> bool:
+    return rel is not None and "canonical" in rel.lower().split()
+
 
 @dataclass
 class Page:
@@ -58,21 +76,40 @@ class Page:
         return value.strip() if value and value.strip() else None
 
     @cached_property
+    def _head_facts(self) -> _HeadFacts:
+        """``<meta>`` values, the canonical link and the first ``data-docid``, read in one walk of the tree.
+
+        Each CSS query walks the whole tree (about 0.1-0.2 ms on a NetEase page), and the three are
+        wanted by every page's metadata; misplaced ``<meta>`` tags (in ``<body>``) are real, so the
+        walk is not limited to ``<head>``.
+        """
+        facts = _HeadFacts()
+        for node in self.tree.css(_HEAD_FACTS):
+            attrs = node.attributes
+            if node.tag == "meta" and (content := attrs.get("content")) is not None:
+                key = attrs.get("name") or attrs.get("property") or attrs.get("itemprop")
+                if key:
+                    facts.meta.setdefault(key.strip().lower(), content.strip())
+            elif node.tag == "link" and facts.canonical_link is None and _is_canonical(attrs.get("rel")):
+                facts.canonical_link = _stripped(attrs.get("href")) or ""
+            if facts.docid_attribute is None and "data-docid" in attrs:
+                facts.docid_attribute = _stripped(attrs.get("data-docid")) or ""
+        return facts
+
+    @property
     def meta(self) -> dict[str, str]:
         """``<meta name|property|itemprop=... content=...>`` by lower-cased key (first wins)."""
-        out: dict[str, str] = {}
-        for node in self.tree.css("meta[content]"):
-            attrs = node.attributes
-            key = attrs.get("name") or attrs.get("property") or attrs.get("itemprop")
-            content = attrs.get("content")
-            if key and content is not None:
-                out.setdefault(key.strip().lower(), content.strip())
-        return out
+        return self._head_facts.meta
 
-    @cached_property
+    @property
     def canonical_link(self) -> str | None:
-        """``href`` of ``<link rel="canonical">`` (read by the docid and the canonical URL alike)."""
-        return self.attr('link[rel="canonical"]', "href")
+        """``href`` of the first ``<link rel="canonical">`` (read by the docid and the canonical URL alike)."""
+        return self._head_facts.canonical_link or None
+
+    @property
+    def docid_attribute(self) -> str | None:
+        """``data-docid`` of the first element that has one, stripped (None when absent or empty)."""
+        return self._head_facts.docid_attribute or None
 
     @cached_property
     def title_tag(self) -> str | None:

@@ -21,6 +21,7 @@ _VISIBLE_TIME = re.compile(r"20\d\d[-/年]\d{1,2}[-/月]\d{1,2}日?\s+\d{1,2}:\d
 
 class Generic(Template):
     name = "fallback"
+    channel_comment = True
 
     def matches(self, page: Page) -> bool:
         return True

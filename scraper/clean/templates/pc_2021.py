@@ -19,6 +19,7 @@ BODY = ".post_body"
 
 class Pc2021(Template):
     name = "pc-2021"
+    channel_comment = True
     title_selectors = (TITLE, ".post_main h1")
     body_selectors = (BODY,)
 
