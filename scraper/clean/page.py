@@ -9,11 +9,11 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = ["Page"]
 
-_HEAD_FACTS = "meta[content], link[rel], [data-docid]"
+_FACT_NODES = "meta[content], link[rel], [data-docid]"
 
 
 @dataclass
-class _HeadFacts:
+class _PageFacts:
     meta: dict[str, str] = field(default_factory=dict)
     # "" once the first one was seen empty: the first one is the page's word, empty or not
     canonical_link: str | None = None
@@ -50,8 +50,7 @@ class Page:
     def root_attr(self, name: str) -> str | None:
         """Attribute ``name`` of ``<html>`` (``data-publishtime``, ``data-id`` ...), stripped; None if absent."""
         root = self.tree.root
-        value = root.attributes.get(name) if root is not None else None
-        return value.strip() if value and value.strip() else None
+        return _stripped(root.attributes.get(name)) if root is not None else None
 
     def css_first(self, selector: str) -> LexborNode | None:
         """First node matching ``selector`` anywhere in the page."""
@@ -70,21 +69,18 @@ class Page:
     def attr(self, selector: str, name: str) -> str | None:
         """Attribute ``name`` of the first node matching ``selector``, stripped; None if absent/empty."""
         node = self.tree.css_first(selector)
-        if node is None:
-            return None
-        value = node.attributes.get(name)
-        return value.strip() if value and value.strip() else None
+        return _stripped(node.attributes.get(name)) if node is not None else None
 
     @cached_property
-    def _head_facts(self) -> _HeadFacts:
+    def _facts(self) -> _PageFacts:
         """``<meta>`` values, the canonical link and the first ``data-docid``, read in one walk of the tree.
 
         Each CSS query walks the whole tree (about 0.1-0.2 ms on a NetEase page), and the three are
         wanted by every page's metadata; misplaced ``<meta>`` tags (in ``<body>``) are real, so the
         walk is not limited to ``<head>``.
         """
-        facts = _HeadFacts()
-        for node in self.tree.css(_HEAD_FACTS):
+        facts = _PageFacts()
+        for node in self.tree.css(_FACT_NODES):
             attrs = node.attributes
             if node.tag == "meta" and (content := attrs.get("content")) is not None:
                 key = attrs.get("name") or attrs.get("property") or attrs.get("itemprop")
@@ -99,17 +95,17 @@ class Page:
     @property
     def meta(self) -> dict[str, str]:
         """``<meta name|property|itemprop=... content=...>`` by lower-cased key (first wins)."""
-        return self._head_facts.meta
+        return self._facts.meta
 
     @property
     def canonical_link(self) -> str | None:
         """``href`` of the first ``<link rel="canonical">`` (read by the docid and the canonical URL alike)."""
-        return self._head_facts.canonical_link or None
+        return self._facts.canonical_link or None
 
     @property
     def docid_attribute(self) -> str | None:
         """``data-docid`` of the first element that has one, stripped (None when absent or empty)."""
-        return self._head_facts.docid_attribute or None
+        return self._facts.docid_attribute or None
 
     @cached_property
     def title_tag(self) -> str | None:
