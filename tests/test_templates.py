@@ -90,3 +90,24 @@ def test_short_unknown_layout_article_is_kept_but_headline_lists_are_not() -> No
     with pytest.raises(ParseError) as err:
         clean_html(frame.format(title="网易科技", body=headlines))
     assert err.value.reason == "not_an_article"
+
+
+_BODY = '<div class="post_body"><p>第一段正文，足够长的一句话，讲了一件事。</p></div>'
+
+
+@pytest.mark.parametrize(
+    ("frame", "is_2021"),
+    [
+        (f'<div class="post_main"><div class="post_content">{_BODY}</div></div>', True),
+        # 关怀版: no .post_main, the headline's class is the mark
+        (f'<h1 class="post_title">标题</h1><div class="wrap">{_BODY}</div>', True),
+        # the 2014 layout's .post_body sits in .post_content_main; a post_title elsewhere does not make it 2021
+        (f'<div class="post_content_main"><h1>标题</h1>{_BODY}</div><h1 class="post_title">侧栏</h1>', False),
+        (f'<div class="wrap">{_BODY}</div>', False),
+    ],
+)
+def test_pc2021_is_told_by_the_frame_around_its_body(frame: str, is_2021: bool) -> None:
+    from scraper.clean.page import Page
+    from scraper.clean.templates.pc_2021 import Pc2021
+
+    assert Pc2021().matches(Page(f"<html><body>{frame}</body></html>")) is is_2021

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from selectolax.lexbor import LexborNode
 
 from ..common import collapse, parse_cn_datetime
@@ -26,9 +28,17 @@ class Pc2021(Template):
     def matches(self, page: Page) -> bool:
         if not page.mentions("post_body"):
             return False
-        # .post_main on full pages; lighter variants (关怀版 _pdya11y) keep h1.post_title + .post_body
-        if page.css_first(BODY) is None:  # the rarest marker first: one walk on most other pages
+        body = page.css_first(BODY)  # the rarest marker first: one walk on most other pages
+        if body is None:
             return False
+        # .post_main on full pages; lighter variants (关怀版 _pdya11y) keep h1.post_title + .post_body.
+        # The frames are read from the body's ancestors first: the 2014 layout's .post_body sits in its
+        # .post_content_main, and looking for .post_main there would walk its whole page for nothing.
+        for frame in _class_words_above(body):
+            if "post_main" in frame:
+                return True
+            if "post_content_main" in frame:
+                return False
         return page.css_first(f".post_main, {TITLE}") is not None
 
     def published_at(self, page: Page) -> str | None:
@@ -46,6 +56,14 @@ class Pc2021(Template):
     def location(self, page: Page) -> str | None:
         icon = page.css_first(SOURCE_LOCATION_ICON)
         return _text_after(icon) if icon is not None else None
+
+
+def _class_words_above(node: LexborNode) -> Iterator[list[str]]:
+    """The class words of each ancestor of ``node``, nearest first."""
+    current = node.parent
+    while current is not None:
+        yield (current.attributes.get("class") or "").split()
+        current = current.parent
 
 
 def _text_after(node: LexborNode) -> str | None:
