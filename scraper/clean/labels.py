@@ -145,12 +145,14 @@ def is_list_heading(text: str) -> bool:
     return bool(_HEADING.match(bare))
 
 
+_HEADING_PREFIX = re.compile(
+    r"^\s*[【\[（(<「《▶►»>◆●■★☆·•\-—]*\s*([^\s:：|｜】\]）)>」》]{2,10})\s*[】\]）)>」》]?\s*[:：|｜>»】]\s*"
+)
+
+
 def split_heading_prefix(text: str) -> str | None:
     """The text after a list heading used as a line prefix (``相关阅读：<headline>``); None if there is none."""
-    m = re.match(
-        r"^\s*[【\[（(<「《▶►»>◆●■★☆·•\-—]*\s*([^\s:：|｜】\]）)>」》]{2,10})\s*[】\]）)>」》]?\s*[:：|｜>»】]\s*",
-        text,
-    )
+    m = _HEADING_PREFIX.match(text)
     if not m or not is_list_heading(m.group(1)):
         return None
     rest = text[m.end() :].strip()
@@ -211,6 +213,9 @@ def _group_for(groups: tuple[tuple[int, re.Pattern[str]], ...], length: int) -> 
     return next((pattern for limit, pattern in groups if length <= limit), None)
 
 
+# Small on purpose: a page's lines are checked twice (as blocks when pruning, as output lines), and
+# site chrome repeats from page to page; a big cache would only hold article text seen once.
+@lru_cache(maxsize=512)
 def is_chrome_text(text: str) -> bool:
     """True for a line that is NetEase chrome: a disclaimer, app prompt, share bar, card, footer ..."""
     compact = "".join(text.split())
@@ -221,8 +226,8 @@ def is_chrome_text(text: str) -> bool:
     return _is_chrome_compact(compact)
 
 
-# Small on purpose: a page's lines are checked twice (as blocks when pruning, as output lines), and
-# site chrome repeats from page to page; a big cache would only hold article text seen once.
+# The same line reads with or without spaces between its inline parts (pruning joins them with one,
+# the output does not): this cache holds what both readings share.
 @lru_cache(maxsize=512)
 def _is_chrome_compact(compact: str) -> bool:
     if is_list_heading(compact):

@@ -106,9 +106,15 @@ class _Judge:
         """
         chars = _visible_len(node.text(separator="") if text is None else text)
         if line:
-            nodes = [n for n in node.traverse(include_text=False) if n.tag in ("a", "img")]
-            anchors = [n for n in nodes if n.tag == "a"]
-            images = [n for n in nodes if n.tag == "img"]
+            anchors, images = [], []
+            for inner in node.traverse(include_text=False):
+                tag = inner.tag
+                if tag == "a":
+                    anchors.append(inner)
+                elif tag == "img":
+                    images.append(inner)
+            if not anchors and not images:
+                return _Stats(chars, 0, 0, 0, 0, 0, 0)  # most lines: plain prose
         else:
             anchors, images = node.css("a"), node.css("img")
         link_chars = article_links = 0
@@ -234,30 +240,47 @@ def _prune_containers(body: LexborNode, judge: _Judge, body_chars: int) -> Itera
     """Drop boilerplate containers top-down; yield the remaining lines (blocks without block children)."""
     stack = list(reversed(_without_teaser_items(body, judge)))
     while stack:
-        node = stack.pop()
-        tag = node.tag
-        if tag in _SKIP or tag is None or tag.startswith("-"):
+        child = stack.pop()
+        node, tag = child.node, child.tag
+        if tag in _SKIP:
             continue
-        if tag in _BLOCKS and _has_block_child(node):
+        if tag in _BLOCKS and child.nested:
             if _is_boilerplate_container(node, judge, body_chars):
                 node.decompose()
                 continue
-            children = _without_teaser_items(node, judge)
-            stack.extend(reversed(children))
-        elif tag not in _BLOCKS and _has_block_child(node):
-            stack.extend(reversed(list(node.iter(include_text=False))))  # <font>/<span> wrapping blocks
+            stack.extend(reversed(_without_teaser_items(node, judge)))
+        elif child.nested:
+            stack.extend(reversed(_element_children(node)))  # <font>/<span> wrapping blocks
         elif tag in _BLOCKS or _stands_alone(node):
             yield node
 
 
-def _without_teaser_items(node: LexborNode, judge: _Judge) -> list[LexborNode]:
+@dataclass(slots=True)
+class _Child:
+    """An element child, with its tag and whether it holds a block (read once: both are C calls)."""
+
+    node: LexborNode
+    tag: str
+    nested: bool
+
+
+def _element_children(node: LexborNode) -> list[_Child]:
+    children = []
+    for child in node.iter(include_text=False):
+        tag = child.tag
+        if tag is not None and not tag.startswith("-"):
+            children.append(_Child(child, tag, _has_block_child(child)))
+    return children
+
+
+def _without_teaser_items(node: LexborNode, judge: _Judge) -> list[_Child]:
     """The element children of ``node``, after deleting runs of teaser items (cards of other articles).
 
     A teaser item is a block child whose first text is a link to another article; two or more of
     them in a row with the same tag are a list of other articles, whatever their summaries say.
     """
-    children = [c for c in node.iter(include_text=False) if c.tag is not None and not c.tag.startswith("-")]
-    teaser = [c.tag in _BLOCKS and _has_block_child(c) and _is_teaser(c, judge) for c in children]
+    children = _element_children(node)
+    teaser = [c.tag in _BLOCKS and c.nested and _is_teaser(c.node, judge) for c in children]
     doomed: set[int] = set()
     i = 0
     while i < len(children):
@@ -268,7 +291,7 @@ def _without_teaser_items(node: LexborNode, judge: _Judge) -> list[LexborNode]:
             doomed.update(range(i, j))
         i = max(j, i + 1)
     for k in doomed:
-        children[k].decompose()
+        children[k].node.decompose()
     return [c for k, c in enumerate(children) if k not in doomed]
 
 
