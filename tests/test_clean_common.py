@@ -96,3 +96,21 @@ def test_images_real_src_and_caption() -> None:
         ("http://x.com/1.jpg", "图片说明"),
         ("http://x.com/2.jpg", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("doctype", "left"),
+    [("", "keep"), ("<!DOCTYPE html>", "keepx")],  # quirks mode matches class names case-insensitively
+)
+def test_body_noise_goes_by_class_word_and_attribute(doctype: str, left: str) -> None:
+    from scraper.clean.boilerplate import remove_noise
+
+    tree = LexborHTMLParser(
+        f'{doctype}<html><body><div id="b"><p>keep</p><div class="Post_Share">x</div>'
+        '<div class="a ad b">y</div><div class="adx">z<span class="hidden">h</span></div>'
+        '<pre datatype="z">q</pre><div adType="1">w</div><div id="post_comment_area">c</div></div></body></html>'
+    )
+    body = tree.css_first("#b")
+    assert body is not None
+    remove_noise(body)
+    assert body.text() == left + "z"  # .adx is not .ad; the .hidden inside it goes
