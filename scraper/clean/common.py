@@ -121,6 +121,12 @@ def strip_title_suffix(title: str | None) -> str | None:
     return stripped.strip() or title
 
 
+def _hidden_in(root: LexborNode) -> set[int]:
+    """``mem_id`` of the elements in ``root`` hidden by an inline style (one query, not one
+    attribute read per block: most bodies have no inline styles at all)."""
+    return {node.mem_id for node in root.css("[style]") if _is_hidden(node)}
+
+
 def _is_hidden(node: LexborNode) -> bool:
     style = node.attributes.get("style")
     return style is not None and "display:none" in style.replace(" ", "").lower()
@@ -146,6 +152,7 @@ def paragraphs_from(nodes: Iterable[LexborNode], *, newline_breaks: bool = False
     # Each entry is a node to visit, or a marker: _BLOCK_END flushes the paragraph, _CELL_END adds a space.
     for root in nodes:
         flush()
+        hidden = _hidden_in(root)
         stack: list[LexborNode | str] = list(reversed(list(root.iter(include_text=True))))
         while stack:
             child = stack.pop()
@@ -174,7 +181,7 @@ def paragraphs_from(nodes: Iterable[LexborNode], *, newline_breaks: bool = False
                 continue
             kids = list(child.iter(include_text=True))
             if tag in _BLOCK_TAGS:
-                if _is_hidden(child):
+                if hidden and child.mem_id in hidden:
                     continue
                 flush()
                 stack.append(_BLOCK_END)

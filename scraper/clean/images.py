@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborNode
 
 from ..article import Image
 from .boilerplate import is_boilerplate_line
+from .walk import first_element
 
 __all__ = ["images_from", "unwrap_image_url"]
 
@@ -246,7 +247,7 @@ def _caption_of(img: LexborNode, root: int, *, bare: bool = False) -> tuple[str 
     if block is None:
         return None, None
     if block.tag == "figure":
-        cap = block.css_first("figcaption")
+        cap = first_element(block, "figcaption")
         text = _collapse(cap.text()) if cap is not None else ""
         return (text, "figure") if text else (None, None)
     own = ""
@@ -265,7 +266,7 @@ def _caption_of(img: LexborNode, root: int, *, bare: bool = False) -> tuple[str 
             return own, "own"
         return None, None
     nxt = _next_block(block)
-    if nxt is None or nxt.tag != "p" or nxt.css_first("img") is not None:
+    if nxt is None or nxt.tag != "p" or first_element(nxt, "img") is not None:
         return None, None
     text = _collapse(nxt.text())
     if not text or is_boilerplate_line(text) or _INSTRUCTION.search(text) or _is_heading(nxt, text):
@@ -291,7 +292,7 @@ def _next_block(block: LexborNode) -> LexborNode | None:
         if nxt.tag in ("-text", "-comment"):
             if _collapse(nxt.text_content or ""):
                 return None  # loose text follows the image: body text, not a caption block
-        elif not (nxt.tag == "p" and not _collapse(nxt.text()) and nxt.css_first("img") is None):
+        elif not (nxt.tag == "p" and not _collapse(nxt.text()) and first_element(nxt, "img") is None):
             return nxt
         nxt = nxt.next
     return None
@@ -299,5 +300,5 @@ def _next_block(block: LexborNode) -> LexborNode | None:
 
 def _is_heading(p: LexborNode, text: str) -> bool:
     """A paragraph that is all bold (``<p><b>停车乱象普遍外溢</b></p>``): a sub-heading, not a caption."""
-    bold = p.css_first("b, strong")
+    bold = first_element(p, "b", "strong")
     return bold is not None and _collapse(bold.text()) == text

@@ -31,6 +31,7 @@ from .labels import (
     split_heading_prefix,
 )
 from .page import Page
+from .walk import first_element
 
 __all__ = ["in_teaser_list", "links_to_other_articles", "outermost", "prune_structure"]
 
@@ -296,7 +297,7 @@ def _without_teaser_items(node: LexborNode, judge: _Judge) -> list[_Child]:
 
 
 def _is_teaser(node: LexborNode, judge: _Judge) -> bool:
-    first = node.css_first("a")
+    first = first_element(node, "a")
     return (
         first is not None and judge.is_article_link(first.attributes.get("href")) and _starts_with_link(node)
     )
@@ -351,7 +352,7 @@ def _reads_as_sentences(text: str) -> bool:
 
 def _holds_article_prose(node: LexborNode) -> bool:
     for para in node.css(_PARAGRAPHS):
-        if para.css_first("a") is not None:
+        if first_element(para, "a") is not None:
             continue
         if _reads_as_sentences(para.text(separator="")):
             return True
@@ -534,7 +535,7 @@ def _remove_lines(nodes: list[LexborNode], root_id: int) -> None:
         while current is not None and current.mem_id != root_id and current.tag in _BLOCKS:
             text = current.text(separator="")
             label_left = current is holder and lost[key] >= 2 and _is_short_label(text)
-            if not label_left and (_visible_len(text) or current.css_first("img") is None):
+            if not label_left and (_visible_len(text) or first_element(current, "img") is None):
                 break
             top = current
             current = current.parent
