@@ -1,4 +1,4 @@
-"""Page: the facts read in one walk of the tree (meta values, canonical link, data-docid)."""
+"""Page: the facts read in one walk of the tree (meta values, canonical link, data-docid), the frame."""
 
 from __future__ import annotations
 
@@ -34,3 +34,18 @@ def test_channel_comment_is_read_only_by_layouts_that_carry_it() -> None:
     html = '<html><body><!-- channelInfo {"name":"新闻","channel":"news"} --><p>x</p></body></html>'
     assert Generic().category(Page(html)) == "新闻"
     assert Pc2014().category(Page(html)) is None
+
+
+def test_lookups_look_in_the_frame_first_then_in_the_page() -> None:
+    page = Page(
+        '<html><body><div class="nav"><span class="ep-source">导航</span><h1>频道</h1></div>'
+        '<div class="post_content"><h1>标题</h1><div class="ep-source">来源: 某报</div></div>'
+        '<div class="post_author">作者: 外面</div></body></html>'
+    )
+    assert page.first_text("h1") == "频道"  # no frame yet: the first in the page
+    page.frame = Pc2014().frame(page)
+    assert page.frame is not None
+    assert page.first_text("h1") == "标题"
+    assert page.first_text(".ep-source") == "来源: 某报"
+    assert page.first_text(".post_author") == "作者: 外面"  # not in the frame: the page's
+    assert page.attr(".missing", "href") is None

@@ -35,6 +35,10 @@ class Page:
     html: str
     url: str | None = None
     tree: LexborHTMLParser = field(init=False)
+    # The article's frame (``.post_content_main`` ...), set once the template is known: lookups look
+    # there first. Each CSS query walks the tree up to its first match, and a NetEase article comes
+    # after hundreds of navigation nodes; inside the frame, its fields are a few dozen nodes away.
+    frame: LexborNode | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.tree = LexborHTMLParser(self.html)
@@ -53,13 +57,15 @@ class Page:
         return _stripped(root.attributes.get(name)) if root is not None else None
 
     def css_first(self, selector: str) -> LexborNode | None:
-        """First node matching ``selector`` anywhere in the page."""
+        """First node matching ``selector``: the first in the frame when it holds one, else in the page."""
+        if self.frame is not None and (node := self.frame.css_first(selector)) is not None:
+            return node
         return self.tree.css_first(selector)
 
     def first_text(self, *selectors: str) -> str | None:
         """Collapsed text of the first node matching any of ``selectors`` (in order), if non-empty."""
         for selector in selectors:
-            node = self.tree.css_first(selector)
+            node = self.css_first(selector)
             if node is not None:
                 text = " ".join(node.text(separator=" ").split())
                 if text:
@@ -68,7 +74,7 @@ class Page:
 
     def attr(self, selector: str, name: str) -> str | None:
         """Attribute ``name`` of the first node matching ``selector``, stripped; None if absent/empty."""
-        node = self.tree.css_first(selector)
+        node = self.css_first(selector)
         return _stripped(node.attributes.get(name)) if node is not None else None
 
     @cached_property

@@ -95,6 +95,7 @@ def clean_with(
 
 def _clean_with_template(page: Page, template: Template) -> Article | None:
     """The template's reading of the page; None when its body holds no text (then the generic path runs)."""
+    page.frame = template.frame(page)
     fields = _metadata(page, template)  # before the body is pruned: some metadata lives inside it
     nodes = outermost(template.body_nodes(page))
     for node in nodes:

@@ -40,6 +40,10 @@ class Template:
         """True when this template's markers are on the page."""
         return any(page.css_first(sel) is not None for sel in self.body_selectors)
 
+    def frame(self, page: Page) -> LexborNode | None:
+        """The element that holds the article's headline, byline and body (None: the whole page)."""
+        return None
+
     # --- fields -----------------------------------------------------------------------------
     def title(self, page: Page) -> str | None:
         return page.first_text(*self.title_selectors) or strip_title_suffix(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from selectolax.lexbor import LexborNode
+
 from ..common import parse_cn_datetime
 from ..page import Page
 from .base import Template
@@ -12,6 +14,7 @@ SOURCE_LINK = "#ne_article_source"
 SOURCE_LINE = ".ep-source .left, .ep-source"
 EDITOR = (".ep-editor", ".ep-source")
 BODY = ("#endText", ".post_text")
+FRAME = ".post_content"  # the article area: breadcrumb trail, headline, byline and body
 
 
 class Pc2014(Template):
@@ -24,6 +27,9 @@ class Pc2014(Template):
             return False
         has_frame = page.css_first(f".post_content_main, {TIME_SOURCE}") is not None
         return has_frame and page.css_first(BODY[0]) is not None
+
+    def frame(self, page: Page) -> LexborNode | None:
+        return page.tree.css_first(FRAME)
 
     def published_at(self, page: Page) -> str | None:
         return parse_cn_datetime(page.root_attr("data-publishtime")) or parse_cn_datetime(
