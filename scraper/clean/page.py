@@ -43,14 +43,6 @@ class Page:
     def __post_init__(self) -> None:
         self.tree = LexborHTMLParser(self.html)
 
-    def mentions(self, *words: str) -> bool:
-        """True when any of ``words`` occurs in the raw HTML.
-
-        A substring test costs microseconds where a CSS query walks the whole tree, so templates
-        check for their class names this way before asking for nodes.
-        """
-        return any(word in self.html for word in words)
-
     def root_attr(self, name: str) -> str | None:
         """Attribute ``name`` of ``<html>`` (``data-publishtime``, ``data-id`` ...), stripped; None if absent."""
         root = self.tree.root

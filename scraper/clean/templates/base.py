@@ -81,8 +81,6 @@ class Template:
                 return json.loads(m.group(1)).get("name") or None
             except ValueError:
                 pass
-        if not page.mentions("_crumb", "-crumb"):
-            return None
         trail = page.css_first(".post_crumb, .ep-crumb, .nav_crumb")  # one walk, then its links
         crumbs = [collapse(a.text()) for a in trail.css("a")] if trail is not None else []
         return crumbs[1] if len(crumbs) > 1 else None

@@ -22,9 +22,8 @@ class Bbs2005(Template):
     newline_breaks = True
 
     def matches(self, page: Page) -> bool:
-        if not page.mentions("p4"):
-            return False
-        return len(self._cells(page)) >= 3 and POST_LINE_MARK in self._cells(page)[2].text()
+        cells = self._cells(page)
+        return len(cells) >= 3 and POST_LINE_MARK in cells[2].text()
 
     def title(self, page: Page) -> str | None:
         return collapse(self._cells(page)[0].text()) or super().title(page)

@@ -18,8 +18,6 @@ class DyV2(Template):
     body_selectors = BODY
 
     def matches(self, page: Page) -> bool:
-        if not page.mentions("article_box"):
-            return False
         return page.css_first(".article_box") is not None and page.css_first(BODY[0]) is not None
 
     def source(self, page: Page) -> tuple[str | None, str | None]:

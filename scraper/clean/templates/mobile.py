@@ -20,8 +20,6 @@ class Mobile(Template):
     body_selectors = BODY
 
     def matches(self, page: Page) -> bool:
-        if not page.mentions("article-body", "article-title"):
-            return False
         return page.css_first(".article-body") is not None or (
             page.css_first("h1.article-title") is not None and page.css_first(BODY[2]) is not None
         )

@@ -23,8 +23,6 @@ class Pc2014(Template):
     body_selectors = BODY
 
     def matches(self, page: Page) -> bool:
-        if not page.mentions("endText", "post_text"):
-            return False
         has_frame = page.css_first(f".post_content_main, {TIME_SOURCE}") is not None
         return has_frame and page.css_first(BODY[0]) is not None
 

@@ -26,8 +26,6 @@ class Pc2021(Template):
     body_selectors = (BODY,)
 
     def matches(self, page: Page) -> bool:
-        if not page.mentions("post_body"):
-            return False
         body = page.css_first(BODY)  # the rarest marker first: one walk on most other pages
         if body is None:
             return False

@@ -23,8 +23,6 @@ class PcLegacy(Template):
     body_selectors = (BODY,)
 
     def matches(self, page: Page) -> bool:
-        if not page.mentions("endText"):
-            return False
         return page.css_first(BODY) is not None and any(
             page.css_first(sel) is not None for sel in (*TITLE, *TIME_SOURCE)
         )

@@ -17,8 +17,6 @@ class PcLegacy2004(Template):
     body_selectors = BODY
 
     def matches(self, page: Page) -> bool:
-        if not page.mentions("subjection", "graysl"):
-            return False
         return any(page.css_first(sel) is not None for sel in TIME_SOURCE) and super().matches(page)
 
     def published_at(self, page: Page) -> str | None:

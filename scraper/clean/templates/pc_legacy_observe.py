@@ -21,8 +21,6 @@ class PcLegacyObserve(Template):
     body_selectors = BODY_PARTS
 
     def matches(self, page: Page) -> bool:
-        if not page.mentions("observe_content"):
-            return False
         return page.css_first(CONTAINER) is not None and page.css_first(BODY_PARTS[0]) is not None
 
     def published_at(self, page: Page) -> str | None:
