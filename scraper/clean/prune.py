@@ -422,14 +422,18 @@ def _classify(node: LexborNode, judge: _Judge) -> _Line:
         kind = "chrome"
     elif is_list_heading(text):
         kind = "heading"
-    elif (rest := split_heading_prefix(text)) is not None and stats.link_chars * 2 >= _visible_len(rest):
+    elif (
+        stats.link_chars  # a prefix line is mostly its link (「相关阅读：<a>headline</a>」)
+        and (rest := split_heading_prefix(text)) is not None
+        and stats.link_chars * 2 >= _visible_len(rest)
+    ):
         kind = "prefixed"
     elif stats.links and stats.link_share >= LINK_LINE:
         kind = "link"
     elif stats.article_links and _starts_with_link(node):
         kind = "teaser"  # 「<a>headline</a> summary…」: one item of a list of other articles
-    elif _is_prose_text(text, stats.link_chars):
-        kind = "prose"
+    elif stats.chars - stats.link_chars >= PROSE_MIN and not _SENTENCE_MARKS.isdisjoint(text):
+        kind = "prose"  # _is_prose_text, with the characters already counted
     else:
         kind = "other"
     return _Line(node, text, stats, kind)
