@@ -133,6 +133,7 @@ def _undecorated(text: str) -> str:
     return _DECORATION.sub("", text)
 
 
+@lru_cache(maxsize=1024)  # asked of the same line by several judges (chrome, line kind, prefix)
 def is_list_heading(text: str) -> bool:
     """True for a heading of a list of other articles: 相关推荐, 【延伸阅读】, ▶热门推荐 更多>>, 专题："""
     if len(text) > 4 * _HEADING_MAX:
