@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import ClassVar
 
 from selectolax.lexbor import LexborNode
@@ -17,7 +18,7 @@ from ..boilerplate import remove_noise
 from ..common import after_label, collapse, parse_cn_datetime, strip_editor_code, strip_title_suffix
 from ..page import Page
 
-__all__ = ["Template"]
+__all__ = ["Template", "class_words_above"]
 
 # The comment widget's config names the docid: "docId" : "ET4T16A00001875P" / threadId = "ATHCB6Q2002551G6"
 _TIE_DOCID = re.compile(rf"""["']?(?:docId|threadId)["']?\s*[:=]\s*["']({DOCID_PATTERN})["']""")
@@ -143,6 +144,14 @@ class Template:
     def real_author(name: str | None) -> str | None:
         name = collapse(name or "")
         return name if name and name not in _GENERIC_AUTHORS else None
+
+
+def class_words_above(node: LexborNode) -> Iterator[list[str]]:
+    """The class words of each ancestor of ``node``, nearest first (a frame found without a walk)."""
+    current = node.parent
+    while current is not None:
+        yield (current.attributes.get("class") or "").split()
+        current = current.parent
 
 
 def _search_near(pattern: re.Pattern[str], text: str, anchor: str, window: int = 400) -> re.Match[str] | None:

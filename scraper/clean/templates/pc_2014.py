@@ -6,7 +6,7 @@ from selectolax.lexbor import LexborNode
 
 from ..common import parse_cn_datetime
 from ..page import Page
-from .base import Template
+from .base import Template, class_words_above
 
 TITLE = ("#epContentLeft h1", ".post_content_main h1")
 TIME_SOURCE = ".post_time_source"
@@ -23,8 +23,12 @@ class Pc2014(Template):
     body_selectors = BODY
 
     def matches(self, page: Page) -> bool:
-        has_frame = page.css_first(f".post_content_main, {TIME_SOURCE}") is not None
-        return has_frame and page.css_first(BODY[0]) is not None
+        body = page.css_first(BODY[0])
+        if body is None:
+            return False
+        if any("post_content_main" in words for words in class_words_above(body)):
+            return True  # the usual frame, read from the body's ancestors: no second walk
+        return page.css_first(f".post_content_main, {TIME_SOURCE}") is not None
 
     def frame(self, page: Page) -> LexborNode | None:
         return page.tree.css_first(FRAME)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from selectolax.lexbor import LexborNode
 
 from ..common import collapse, parse_cn_datetime
 from ..page import Page
-from .base import Template
+from .base import Template, class_words_above
 
 TITLE = "h1.post_title"
 INFO = ".post_info"
@@ -32,7 +30,7 @@ class Pc2021(Template):
         # .post_main on full pages; lighter variants (关怀版 _pdya11y) keep h1.post_title + .post_body.
         # The frames are read from the body's ancestors first: the 2014 layout's .post_body sits in its
         # .post_content_main, and looking for .post_main there would walk its whole page for nothing.
-        for frame in _class_words_above(body):
+        for frame in class_words_above(body):
             if "post_main" in frame:
                 return True
             if "post_content_main" in frame:
@@ -54,14 +52,6 @@ class Pc2021(Template):
     def location(self, page: Page) -> str | None:
         icon = page.css_first(SOURCE_LOCATION_ICON)
         return _text_after(icon) if icon is not None else None
-
-
-def _class_words_above(node: LexborNode) -> Iterator[list[str]]:
-    """The class words of each ancestor of ``node``, nearest first."""
-    current = node.parent
-    while current is not None:
-        yield (current.attributes.get("class") or "").split()
-        current = current.parent
 
 
 def _text_after(node: LexborNode) -> str | None:
