@@ -211,9 +211,12 @@ def _pixels(value: str | None) -> float | None:
 def _in_video(img: LexborNode, root: int) -> bool:
     """True for a video's cover still (``figure.m-video``, ``.video-wrapper``): a video, not a picture."""
     node = img.parent
-    while node is not None and node.mem_id != root and node.tag != "p":
+    while node is not None and node.mem_id != root:
+        tag = node.tag  # read once: each read is a C call
+        if tag == "p":
+            return False
         cls = node.attributes.get("class")
-        if node.tag == "video" or (cls and _VIDEO_CLASS.search(cls)):
+        if tag == "video" or (cls and _VIDEO_CLASS.search(cls)):
             return True
         node = node.parent
     return False
@@ -242,7 +245,7 @@ def _caption_of(img: LexborNode, root: int, *, bare: bool = False) -> tuple[str 
     captions that way — when it is a short line with no sentence stop.
     """
     child, block = img, img.parent
-    while block is not None and block.tag in _INLINE and (block.tag != "div" or _is_photo_wrap(block)):
+    while block is not None and (tag := block.tag) in _INLINE and (tag != "div" or _is_photo_wrap(block)):
         child, block = block, block.parent
     if block is None:
         return None, None

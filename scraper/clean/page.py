@@ -79,12 +79,12 @@ class Page:
         """
         facts = _PageFacts()
         for node in self.tree.css(_FACT_NODES):
-            attrs = node.attributes
-            if node.tag == "meta" and (content := attrs.get("content")) is not None:
+            attrs, tag = node.attributes, node.tag  # each read is a C call that builds a new object
+            if tag == "meta" and (content := attrs.get("content")) is not None:
                 key = attrs.get("name") or attrs.get("property") or attrs.get("itemprop")
                 if key:
                     facts.meta.setdefault(key.strip().lower(), content.strip())
-            elif node.tag == "link" and facts.canonical_link is None and _is_canonical(attrs.get("rel")):
+            elif tag == "link" and facts.canonical_link is None and _is_canonical(attrs.get("rel")):
                 facts.canonical_link = _stripped(attrs.get("href")) or ""
             if facts.docid_attribute is None and "data-docid" in attrs:
                 facts.docid_attribute = _stripped(attrs.get("data-docid")) or ""
