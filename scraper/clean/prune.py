@@ -44,6 +44,7 @@ _BLOCKS = frozenset(
 )  # fmt: skip
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "title"})
 _SENTENCE_MARKS = frozenset("，。！？；,!?;、：")
+_SENTENCE_PUNCTUATION = re.compile("[，。！？；,;!?]")
 
 LINK_DENSE = 0.5  # a container with at least this share of link text (and 2+ links) is a link list
 LINK_LINE = 0.6  # a line with at least this share of link text is a link line
@@ -349,7 +350,10 @@ def _sentences_beside(container: LexborNode, box: LexborNode) -> bool:
 
 def _reads_as_sentences(text: str) -> bool:
     """True for text with the length and punctuation of article sentences (not labels or counters)."""
-    return _visible_len(text) >= ARTICLE_PROSE_MIN and sum(text.count(c) for c in "，。！？；,;!?") >= 2
+    if _visible_len(text) < ARTICLE_PROSE_MIN:
+        return False
+    first = _SENTENCE_PUNCTUATION.search(text)  # two marks make sentences: stop at the second
+    return first is not None and _SENTENCE_PUNCTUATION.search(text, first.end()) is not None
 
 
 def _holds_article_prose(node: LexborNode) -> bool:
