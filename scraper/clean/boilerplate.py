@@ -12,7 +12,7 @@ from selectolax.lexbor import LexborNode
 
 from .labels import is_chrome_text
 
-__all__ = ["BODY_NOISE_SELECTOR", "PAGE_CHROME_SELECTOR", "is_boilerplate_line", "remove_noise"]
+__all__ = ["PAGE_CHROME_SELECTOR", "is_boilerplate_line", "remove_noise"]
 
 # Blocks that sit inside a body container but are not article text.
 _BODY_NOISE = (
@@ -33,8 +33,6 @@ _BODY_NOISE = (
     # editor's hidden notes
     ".hidden", ".hide",
 )  # fmt: skip
-BODY_NOISE_SELECTOR = ", ".join(_BODY_NOISE)
-_BARE_CLASS = re.compile(r"\.[A-Za-z_][\w-]*")
 
 # Page-level chrome around the article, removed before an unknown layout goes to trafilatura.
 _PAGE_CHROME = (
@@ -72,6 +70,7 @@ def is_boilerplate_line(line: str) -> bool:
 
 
 # The bare class selectors by their lower-cased class word, and the rest (always asked).
+_BARE_CLASS = re.compile(r"\.[A-Za-z_][\w-]*")
 _NOISE_BY_CLASS = {sel[1:].lower(): sel for sel in _BODY_NOISE if _BARE_CLASS.fullmatch(sel)}
 _NOISE_OTHERS = tuple(sel for sel in _BODY_NOISE if not _BARE_CLASS.fullmatch(sel))
 
@@ -90,7 +89,6 @@ def _noise_selector_for(body: LexborNode) -> str:
     compared lower-cased, because old pages in quirks mode match class names case-insensitively.
     """
     words = {word.lower() for node in body.css("[class]") for word in (node.attrs.get("class") or "").split()}
-    present = sorted(
-        _NOISE_BY_CLASS[word] for word in words & _NOISE_BY_CLASS.keys()
-    )  # sorted: one text per set
+    # Sorted, so that the same words always make the same selector text.
+    present = sorted(_NOISE_BY_CLASS[word] for word in words & _NOISE_BY_CLASS.keys())
     return ", ".join((*present, *_NOISE_OTHERS))

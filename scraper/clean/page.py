@@ -35,7 +35,7 @@ class Page:
     html: str
     url: str | None = None
     tree: LexborHTMLParser = field(init=False)
-    # The article's frame (``.post_content_main`` ...), set once the template is known: lookups look
+    # The article's frame (pc-2014's ``.post_content``), set once the template is known: lookups look
     # there first. Each CSS query walks the tree up to its first match, and a NetEase article comes
     # after hundreds of navigation nodes; inside the frame, its fields are a few dozen nodes away.
     frame: LexborNode | None = field(default=None, init=False)

@@ -30,10 +30,10 @@ class Pc2021(Template):
         # .post_main on full pages; lighter variants (关怀版 _pdya11y) keep h1.post_title + .post_body.
         # The frames are read from the body's ancestors first: the 2014 layout's .post_body sits in its
         # .post_content_main, and looking for .post_main there would walk its whole page for nothing.
-        for frame in class_words_above(body):
-            if "post_main" in frame:
+        for words in class_words_above(body):
+            if "post_main" in words:
                 return True
-            if "post_content_main" in frame:
+            if "post_content_main" in words:
                 return False
         return page.css_first(f".post_main, {TITLE}") is not None
 
