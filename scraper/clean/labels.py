@@ -133,11 +133,15 @@ def _undecorated(text: str) -> str:
     return _DECORATION.sub("", text)
 
 
-@lru_cache(maxsize=1024)  # asked of the same line by several judges (chrome, line kind, prefix)
 def is_list_heading(text: str) -> bool:
     """True for a heading of a list of other articles: 相关推荐, 【延伸阅读】, ▶热门推荐 更多>>, 专题："""
     if len(text) > 4 * _HEADING_MAX:
-        return False  # cheap exit for paragraphs
+        return False  # cheap exit for paragraphs (and only short texts go in the cache)
+    return _is_short_list_heading(text)
+
+
+@lru_cache(maxsize=1024)  # asked of the same line by several judges (chrome, line kind, prefix)
+def _is_short_list_heading(text: str) -> bool:
     bare = _undecorated(text)
     if not bare or len(bare) > _HEADING_MAX:
         return False
@@ -208,17 +212,28 @@ _SENTENCE_CHROME = re.compile(
 )
 _CHROME_ANYWHERE = _cumulative(_CHROME, anchored=False)
 _CHROME_MAX = max(_CHROME_AT_START[-1][0], _CHROME_ANYWHERE[-1][0])
+_CACHED_LINE_MAX = 2 * _CHROME_MAX  # characters, spaces included: longer lines are judged uncached
 
 
 def _group_for(groups: tuple[tuple[int, re.Pattern[str]], ...], length: int) -> re.Pattern[str] | None:
     return next((pattern for limit, pattern in groups if length <= limit), None)
 
 
+def is_chrome_text(text: str) -> bool:
+    """True for a line that is NetEase chrome: a disclaimer, app prompt, share bar, card, footer ..."""
+    if len(text) > _CACHED_LINE_MAX:
+        return _is_chrome_line(text)  # a whole article on one line (<br> bodies): not worth keeping
+    return _is_chrome_line_cached(text)
+
+
 # Small on purpose: a page's lines are checked twice (as blocks when pruning, as output lines), and
 # site chrome repeats from page to page; a big cache would only hold article text seen once.
 @lru_cache(maxsize=512)
-def is_chrome_text(text: str) -> bool:
-    """True for a line that is NetEase chrome: a disclaimer, app prompt, share bar, card, footer ..."""
+def _is_chrome_line_cached(text: str) -> bool:
+    return _is_chrome_line(text)
+
+
+def _is_chrome_line(text: str) -> bool:
     compact = "".join(text.split())
     if not compact or len(compact) > _CHROME_MAX:
         return False
