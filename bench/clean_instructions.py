@@ -20,26 +20,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-DEFAULT_PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "netease-pages"
+from clean_speed import DEFAULT_PAGES  # the judged bench (run as bench/...: its folder is on sys.path)
+
 MODES = ("none", "floor", "ours")
 
-# What each mode runs, after the same imports and page reads.
+# What each mode runs, after the same imports and page reads: the functions bench/clean_speed.py times.
 _CHILD = """
 import sys
 from pathlib import Path
-from selectolax.lexbor import LexborHTMLParser
-from scraper import clean_html
-from scraper.errors import ScraperError
-from scraper.encoding import decode_html
+sys.path.insert(0, sys.argv[3])
+from clean_speed import bare_parse, ours
 pages = [p.read_bytes() for p in sorted(Path(sys.argv[2]).glob("*.html"))]
+run = {"none": lambda data: None, "floor": bare_parse, "ours": ours}[sys.argv[1]]
 for data in pages:
-    if sys.argv[1] == "floor":
-        LexborHTMLParser(decode_html(data)).root
-    elif sys.argv[1] == "ours":
-        try:
-            clean_html(data)
-        except ScraperError:
-            pass
+    run(data)
 """
 
 
@@ -47,7 +41,7 @@ def instructions(mode: str, pages: Path, out_dir: Path) -> int:
     """Instructions retired by one child interpreter running ``mode``."""
     result = subprocess.run(
         ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_dir / mode}.out",
-         sys.executable, "-c", _CHILD, mode, str(pages)],
+         sys.executable, "-c", _CHILD, mode, str(pages), str(Path(__file__).resolve().parent)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     found = re.search(r"Collected\s*:\s*(\d+)", result.stderr)

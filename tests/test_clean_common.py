@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper.clean.boilerplate import remove_noise
 from scraper.clean.common import (
     after_label,
     images_from,
@@ -103,8 +104,6 @@ def test_images_real_src_and_caption() -> None:
     [("", "keep"), ("<!DOCTYPE html>", "keepx")],  # quirks mode matches class names case-insensitively
 )
 def test_body_noise_goes_by_class_word_and_attribute(doctype: str, left: str) -> None:
-    from scraper.clean.boilerplate import remove_noise
-
     tree = LexborHTMLParser(
         f'{doctype}<html><body><div id="b"><p>keep</p><div class="Post_Share">x</div>'
         '<div class="a ad b">y</div><div class="adx">z<span class="hidden">h</span></div>'

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from scraper import ParseError, clean_html
+from scraper.clean.page import Page
+from scraper.clean.templates.pc_2021 import Pc2021
 
 PC2021 = """<html><head><title>标题文字|关键词_网易订阅</title><meta name="author" content="网易">
 <meta property="og:image" content="https://static.ws.126.net/163/f2e/product/post_nodejs/static/logo.png"></head>
@@ -107,7 +109,4 @@ _BODY = '<div class="post_body"><p>第一段正文，足够长的一句话，讲
     ],
 )
 def test_pc2021_is_told_by_the_frame_around_its_body(frame: str, is_2021: bool) -> None:
-    from scraper.clean.page import Page
-    from scraper.clean.templates.pc_2021 import Pc2021
-
     assert Pc2021().matches(Page(f"<html><body>{frame}</body></html>")) is is_2021
