@@ -1,4 +1,4 @@
-"""Page: the facts read in one walk of the tree (meta values, canonical link, data-docid), the frame."""
+"""Page: the facts read from <head>, else in one walk of the tree (meta values, canonical link, data-docid), the frame."""
 
 from __future__ import annotations
 
@@ -13,6 +13,39 @@ def test_meta_in_body_is_read_and_the_first_key_wins() -> None:
         '<body><div>x</div><meta name="description" content="d"><meta name="keywords" content="z"></body></html>'
     )
     assert page.meta == {"keywords": "a,b", "description": "d"}
+
+
+def test_meta_value_takes_the_heads_value_else_the_first_in_the_body() -> None:
+    page = Page(
+        '<html><head><meta name="keywords" content="head"><title>t</title></head>'
+        '<body><meta name="keywords" content="body"><meta property="og:url" content=" u "></body></html>'
+    )
+    assert page.meta_value("keywords") == "head"
+    assert page.meta_value("og:url") == "u"  # misplaced in the body, still the page's
+    assert page.meta_value("description") is None
+
+
+def test_a_canonical_link_in_the_body_counts_when_the_head_has_none() -> None:
+    body_only = Page(
+        '<html><head><title>t</title></head><body><p>x</p><link rel="canonical" href="b"></body></html>'
+    )
+    assert body_only.canonical_link == "b"
+    both = Page(
+        '<html><head><link rel="canonical" href="h"></head><body><link rel="canonical" href="b"></body></html>'
+    )
+    assert both.canonical_link == "h"
+
+
+def test_the_docid_from_the_head_comes_before_the_bodys_data_docid() -> None:
+    page = Page(
+        '<html><head><link rel="canonical" href="https://www.163.com/dy/article/J22CN60P0514R9KQ.html"></head>'
+        '<body><div data-docid="EFDAIN1E054550F0"><p>x</p></div></body></html>'
+    )
+    assert Generic().docid(page) == "J22CN60P0514R9KQ"
+    body_only = Page(
+        '<html><head></head><body><div data-docid="EFDAIN1E054550F0"><p>x</p></div></body></html>'
+    )
+    assert Generic().docid(body_only) == "EFDAIN1E054550F0"
 
 
 def test_the_first_canonical_link_is_the_pages_word_even_when_empty() -> None:

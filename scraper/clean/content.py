@@ -85,7 +85,7 @@ def find_main_content(page: Page) -> MainContent | None:
     if best_score < MIN_SCORE:
         return None
     best = nodes[best_key]
-    digest = "".join((page.meta.get("description") or "").split())
+    digest = "".join((page.meta_value("description") or "").split())
     return MainContent(tuple(_with_siblings(best, best_score, scores, nodes, digest)), best_score)
 
 

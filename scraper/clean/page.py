@@ -10,6 +10,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 __all__ = ["Page"]
 
 _FACT_NODES = "meta[content], link[rel], [data-docid]"
+_HEAD_FACT_NODES = "meta[content], link[rel]"
 
 
 @dataclass
@@ -26,6 +27,22 @@ def _stripped(value: str | None) -> str | None:
 
 def _is_canonical(rel: str | None) -> bool:
     return rel is not None and "canonical" in rel.lower().split()
+
+
+def _read_facts(nodes: list[LexborNode]) -> _PageFacts:
+    """The facts held by ``nodes`` (in document order): first ``<meta>`` per key, first canonical, first docid."""
+    facts = _PageFacts()
+    for node in nodes:
+        attrs, tag = node.attributes, node.tag  # each read is a C call that builds a new object
+        if tag == "meta" and (content := attrs.get("content")) is not None:
+            key = attrs.get("name") or attrs.get("property") or attrs.get("itemprop")
+            if key:
+                facts.meta.setdefault(key.strip().lower(), content.strip())
+        elif tag == "link" and facts.canonical_link is None and _is_canonical(attrs.get("rel")):
+            facts.canonical_link = _stripped(attrs.get("href")) or ""
+        if facts.docid_attribute is None and "data-docid" in attrs:
+            facts.docid_attribute = _stripped(attrs.get("data-docid")) or ""
+    return facts
 
 
 @dataclass
@@ -70,35 +87,37 @@ class Page:
         return _stripped(node.attributes.get(name)) if node is not None else None
 
     @cached_property
-    def _facts(self) -> _PageFacts:
-        """``<meta>`` values, the canonical link and the first ``data-docid``, read in one walk of the tree.
+    def _head_facts(self) -> _PageFacts:
+        """The facts in ``<head>``: a walk of a few dozen nodes, where nearly every page keeps them all."""
+        head = self.tree.head
+        return _read_facts(head.css(_HEAD_FACT_NODES)) if head is not None else _PageFacts()
 
-        Each CSS query walks the whole tree (about 0.1-0.2 ms on a NetEase page), and the three are
-        wanted by every page's metadata; misplaced ``<meta>`` tags (in ``<body>``) are real, so the
-        walk is not limited to ``<head>``.
+    @cached_property
+    def _facts(self) -> _PageFacts:
+        """The facts of the whole page, read in one walk of the tree, only when ``<head>`` lacks one asked for.
+
+        That walk costs about 0.1-0.2 ms on a NetEase page; misplaced ``<meta>`` tags (in ``<body>``)
+        are real, and ``data-docid`` sits on a ``<div>``. The head comes first in document order, so
+        a value found there is also the first in the page: "first wins" holds either way.
         """
-        facts = _PageFacts()
-        for node in self.tree.css(_FACT_NODES):
-            attrs, tag = node.attributes, node.tag  # each read is a C call that builds a new object
-            if tag == "meta" and (content := attrs.get("content")) is not None:
-                key = attrs.get("name") or attrs.get("property") or attrs.get("itemprop")
-                if key:
-                    facts.meta.setdefault(key.strip().lower(), content.strip())
-            elif tag == "link" and facts.canonical_link is None and _is_canonical(attrs.get("rel")):
-                facts.canonical_link = _stripped(attrs.get("href")) or ""
-            if facts.docid_attribute is None and "data-docid" in attrs:
-                facts.docid_attribute = _stripped(attrs.get("data-docid")) or ""
-        return facts
+        return _read_facts(self.tree.css(_FACT_NODES))
+
+    def meta_value(self, key: str) -> str | None:
+        """``content`` of the first ``<meta name|property|itemprop=key>`` (``key`` lower-case), stripped."""
+        if (value := self._head_facts.meta.get(key)) is not None:
+            return value
+        return self._facts.meta.get(key)
 
     @property
     def meta(self) -> dict[str, str]:
-        """``<meta name|property|itemprop=... content=...>`` by lower-cased key (first wins)."""
+        """Every ``<meta name|property|itemprop=... content=...>`` by lower-cased key (first wins)."""
         return self._facts.meta
 
     @property
     def canonical_link(self) -> str | None:
         """``href`` of the first ``<link rel="canonical">`` (read by the docid and the canonical URL alike)."""
-        return self._facts.canonical_link or None
+        found = self._head_facts.canonical_link
+        return (found if found is not None else self._facts.canonical_link) or None
 
     @property
     def docid_attribute(self) -> str | None:

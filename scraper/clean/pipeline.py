@@ -220,7 +220,7 @@ class _Fields(TypedDict):
 def _metadata(page: Page, template: Template) -> _Fields:
     source, source_url = template.source(page)
     docid = template.docid(page)
-    keywords_raw = page.meta.get("keywords") or page.root_attr("data-keys") or ""
+    keywords_raw = page.meta_value("keywords") or page.root_attr("data-keys") or ""
     keywords = tuple(dict.fromkeys(k for k in _KEYWORD_SPLIT.split(keywords_raw) if k))
     return {
         "url": page.url,
@@ -235,7 +235,7 @@ def _metadata(page: Page, template: Template) -> _Fields:
         "location": template.location(page),
         "category": template.category(page),
         "keywords": keywords,
-        "description": collapse(page.meta.get("description") or "") or None,
+        "description": collapse(page.meta_value("description") or "") or None,
     }
 
 

@@ -48,7 +48,7 @@ class Template:
     # --- fields -----------------------------------------------------------------------------
     def title(self, page: Page) -> str | None:
         return page.first_text(*self.title_selectors) or strip_title_suffix(
-            page.meta.get("og:title") or page.title_tag
+            page.meta_value("og:title") or page.title_tag
         )
 
     def published_at(self, page: Page) -> str | None:
@@ -57,8 +57,8 @@ class Template:
             or parse_cn_datetime(
                 page.attr("#contain[data-ptime]", "data-ptime")
             )  # not .post_next: the next article
-            or parse_cn_datetime(page.meta.get("article:published_time"))
-            or parse_cn_datetime(page.meta.get("og:release_date"))
+            or parse_cn_datetime(page.meta_value("article:published_time"))
+            or parse_cn_datetime(page.meta_value("og:release_date"))
         )
 
     def source(self, page: Page) -> tuple[str | None, str | None]:
@@ -87,21 +87,24 @@ class Template:
         return crumbs[1] if len(crumbs) > 1 else None
 
     def docid(self, page: Page) -> str | None:
-        for value in (page.docid_attribute, page.root_attr("data-id")):
-            if value and DOCID_RE.fullmatch(value):
-                return value
         # The page's own word first; the address it was fetched or filed under last (a --url or a WARC
-        # target URI may name another article: the record must not contradict its own page).
-        for value in (page.canonical_link, page.meta.get("og:url")):
-            if value and (found := docid_from_url(value)):
+        # target URI may name another article: the record must not contradict its own page). Of the
+        # page's words, those in <html> and <head> come before the body's data-docid: they name the
+        # same article on every page seen, and reading them spares a walk of the whole tree.
+        if (value := page.root_attr("data-id")) and DOCID_RE.fullmatch(value):
+            return value
+        for address in (page.canonical_link, page.meta_value("og:url")):
+            if address and (found := docid_from_url(address)):
                 return found
+        if (value := page.docid_attribute) and DOCID_RE.fullmatch(value):
+            return value
         for anchor in ("docId", "threadId"):
             if m := _search_near(_TIE_DOCID, page.html, anchor):
                 return m.group(1)
         return docid_from_url(page.url) if page.url else None
 
     def canonical_url(self, page: Page) -> str | None:
-        return page.canonical_link or page.meta.get("og:url") or None
+        return page.canonical_link or page.meta_value("og:url") or None
 
     def body_nodes(self, page: Page) -> list[LexborNode]:
         """The container(s) holding the article body, in reading order."""

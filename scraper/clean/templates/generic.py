@@ -28,7 +28,7 @@ class Generic(Template):
 
     def title(self, page: Page) -> str | None:
         # The headline is the <h1> that agrees with <title>; other <h1>s are logos ("网易商业").
-        head = strip_title_suffix(page.meta.get("og:title") or page.title_tag)
+        head = strip_title_suffix(page.meta_value("og:title") or page.title_tag)
         for node in page.tree.css("h1"):
             text = collapse(node.text())
             if text and head and (text in head or head in text):
@@ -48,7 +48,7 @@ class Generic(Template):
             return name, None
         if m := _first_in_markup(_SOURCE, page):
             return collapse(m.group(1)) or None, None
-        return self.real_author(page.meta.get("article:author")), None
+        return self.real_author(page.meta_value("article:author")), None
 
     def editor(self, page: Page) -> str | None:
         m = _first_in_markup(_EDITOR, page)

@@ -30,7 +30,7 @@ class Mobile(Template):
     def source(self, page: Page) -> tuple[str | None, str | None]:
         block = page.css_first(AUTHOR_BLOCK)
         if block is None:
-            return page.meta.get("article:author") or None, None
+            return page.meta_value("article:author") or None, None
         link = block.css_first("a")
         name = collapse((link or block).text())
         href = (link.attributes.get("href") or "") if link is not None else ""
