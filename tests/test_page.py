@@ -25,11 +25,15 @@ def test_meta_value_takes_the_heads_value_else_the_first_in_the_body() -> None:
     assert page.meta_value("description") is None
 
 
-def test_a_canonical_link_in_the_body_counts_when_the_head_has_none() -> None:
+def test_the_canonical_link_and_og_url_are_the_heads_only() -> None:
+    """As search engines read them: a canonical link or og:url in the body is not the page's address."""
     body_only = Page(
-        '<html><head><title>t</title></head><body><p>x</p><link rel="canonical" href="b"></body></html>'
+        '<html><head><title>t</title></head><body><p>x</p><link rel="canonical" href="b">'
+        '<meta property="og:url" content="b"></body></html>'
     )
-    assert body_only.canonical_link == "b"
+    assert body_only.canonical_link is None
+    assert body_only.meta_value("og:url", head_only=True) is None
+    assert body_only.meta_value("og:url") == "b"
     both = Page(
         '<html><head><link rel="canonical" href="h"></head><body><link rel="canonical" href="b"></body></html>'
     )
@@ -37,6 +41,11 @@ def test_a_canonical_link_in_the_body_counts_when_the_head_has_none() -> None:
 
 
 def test_the_docid_from_the_head_comes_before_the_bodys_data_docid() -> None:
+    tie = '<script>var config = {"docId" : "K8HAMTB000097U7R"};</script>'
+    with_tie = Page(
+        f'<html><head></head><body><div data-docid="EFDAIN1E054550F0">{tie}<p>x</p></div></body></html>'
+    )
+    assert Generic().docid(with_tie) == "K8HAMTB000097U7R"  # the text's config before the body walk
     page = Page(
         '<html><head><link rel="canonical" href="https://www.163.com/dy/article/J22CN60P0514R9KQ.html"></head>'
         '<body><div data-docid="EFDAIN1E054550F0"><p>x</p></div></body></html>'

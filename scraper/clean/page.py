@@ -102,9 +102,13 @@ class Page:
         """
         return _read_facts(self.tree.css(_FACT_NODES))
 
-    def meta_value(self, key: str) -> str | None:
-        """``content`` of the first ``<meta name|property|itemprop=key>`` (``key`` lower-case), stripped."""
-        if (value := self._head_facts.meta.get(key)) is not None:
+    def meta_value(self, key: str, *, head_only: bool = False) -> str | None:
+        """``content`` of the first ``<meta name|property|itemprop=key>`` (``key`` lower-case), stripped.
+
+        ``head_only`` is for the page's address (``og:url``): like the canonical link, it is read
+        from ``<head>`` only.
+        """
+        if (value := self._head_facts.meta.get(key)) is not None or head_only:
             return value
         return self._facts.meta.get(key)
 
@@ -115,9 +119,12 @@ class Page:
 
     @property
     def canonical_link(self) -> str | None:
-        """``href`` of the first ``<link rel="canonical">`` (read by the docid and the canonical URL alike)."""
-        found = self._head_facts.canonical_link
-        return (found if found is not None else self._facts.canonical_link) or None
+        """``href`` of the first ``<link rel="canonical">`` in ``<head>`` (read by the docid and the canonical URL).
+
+        Search engines ignore a canonical link outside ``<head>``; so does this, which also spares
+        pages without one (most pages before 2020) a walk of the whole tree.
+        """
+        return self._head_facts.canonical_link or None
 
     @property
     def docid_attribute(self) -> str | None:

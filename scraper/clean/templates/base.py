@@ -89,22 +89,23 @@ class Template:
     def docid(self, page: Page) -> str | None:
         # The page's own word first; the address it was fetched or filed under last (a --url or a WARC
         # target URI may name another article: the record must not contradict its own page). Of the
-        # page's words, those in <html> and <head> come before the body's data-docid: they name the
-        # same article on every page seen, and reading them spares a walk of the whole tree.
+        # page's words, the cheap ones come first: <html data-id>, the head's canonical link and
+        # og:url, the comment widget's config in the text; the body's data-docid, which only a walk
+        # of the whole tree finds, comes last. On every page seen they name the same article.
         if (value := page.root_attr("data-id")) and DOCID_RE.fullmatch(value):
             return value
-        for address in (page.canonical_link, page.meta_value("og:url")):
+        for address in (page.canonical_link, page.meta_value("og:url", head_only=True)):
             if address and (found := docid_from_url(address)):
                 return found
-        if (value := page.docid_attribute) and DOCID_RE.fullmatch(value):
-            return value
         for anchor in ("docId", "threadId"):
             if m := _search_near(_TIE_DOCID, page.html, anchor):
                 return m.group(1)
+        if (value := page.docid_attribute) and DOCID_RE.fullmatch(value):
+            return value
         return docid_from_url(page.url) if page.url else None
 
     def canonical_url(self, page: Page) -> str | None:
-        return page.canonical_link or page.meta_value("og:url") or None
+        return page.canonical_link or page.meta_value("og:url", head_only=True) or None
 
     def body_nodes(self, page: Page) -> list[LexborNode]:
         """The container(s) holding the article body, in reading order."""
