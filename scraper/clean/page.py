@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = ["Page"]
 
-_FACT_NODES = "meta[content], link[rel], [data-docid]"
+_FACT_NODES = "meta[content], [data-docid]"  # the canonical link counts in <head> only
 _HEAD_FACT_NODES = "meta[content], link[rel]"
 
 
