@@ -114,6 +114,12 @@ def many_attributes() -> str:
     return f"<div {attrs}>属性很多的一段。</div>"
 
 
+def many_bare_attributes() -> str:
+    """One tag with 30,000 attributes without values (no "=" on the page to give them away)."""
+    attrs = " ".join(f"data-a{i}" for i in range(30_000))
+    return f"<div {attrs}>属性很多的一段。</div>"
+
+
 def nested_spans() -> str:
     """100,000 nested <span>."""
     return "<span>" * 100_000 + "很深的行内文字。" + "</span>" * 100_000
@@ -124,7 +130,14 @@ def flat_tags() -> str:
     return "<i>字</i>" * 400_000
 
 
-BOMBS: list[Callable[[], str]] = [nested_divs, nested_ul_li, many_attributes, nested_spans, flat_tags]
+BOMBS: list[Callable[[], str]] = [
+    nested_divs,
+    nested_ul_li,
+    many_attributes,
+    many_bare_attributes,
+    nested_spans,
+    flat_tags,
+]
 
 
 @pytest.mark.parametrize("bomb", BOMBS, ids=lambda f: f.__name__)

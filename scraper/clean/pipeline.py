@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TypedDict
 
 from ..article import Article, Image
-from ..encoding import decode_page
+from ..encoding import decode_html
 from ..errors import DecodeError, ParseError, Reason, URLRejected
 from ..urls import canonical_url, is_netease_url, parse_article_url
 from .boilerplate import remove_noise
@@ -65,14 +65,12 @@ def clean_with(
     if not isinstance(html, bytes | str):
         raise TypeError(f"clean_html() takes bytes or str, not {type(html).__name__}")
     if isinstance(html, bytes):
-        decoded = decode_page(html, http_charset=charset)
-        text = decoded.text
-        check_complexity(text, html, decoded.encoding)
+        text = decode_html(html, http_charset=charset)
     elif not html.strip():
         raise DecodeError("the input is empty", reason=Reason.EMPTY)
     else:
         text = html
-        check_complexity(text)
+    check_complexity(text)
     page = Page(text, url)
     if on_parsed is not None:
         on_parsed(page)
