@@ -10,7 +10,7 @@ TITLE = ("h1.article-title", ".article-header h1", "h1.title")
 AUTHOR_BLOCK = ".article-info .s-author address"
 TIME = ".article-info time"
 LOCATION = ".article-info .s-time span"
-EDITOR = ".article-footer .s-info, .article-footer"
+EDITOR = ".article-footer"  # the whole footer: the 责任编辑 label is cut from it
 BODY = ("section.article-body", ".article-body", "article .content")
 
 

@@ -11,7 +11,7 @@ from .base import Template, class_words_above
 TITLE = ("#epContentLeft h1", ".post_content_main h1")
 TIME_SOURCE = ".post_time_source"
 SOURCE_LINK = "#ne_article_source"
-SOURCE_LINE = ".ep-source .left, .ep-source"
+SOURCE_LINE = ".ep-source"  # the whole line: its labels (来源, 作者) are cut from it
 EDITOR = (".ep-editor", ".ep-source")
 BODY = ("#endText", ".post_text")
 FRAME = ".post_content"  # the article area: breadcrumb trail, headline, byline and body

@@ -11,7 +11,7 @@ from .base import Template
 TITLE = ("h1#h1title", "h1.ep-h1", "#epContentLeft h1")
 TIME_SOURCE = (".ep-time-soure", ".ep-info", ".ep-time-source")
 SOURCE_LINK = "#ne_article_source"
-SOURCE_LINE = ".ep-source .left, .ep-source"
+SOURCE_LINE = ".ep-source"  # the whole line: its labels (来源, 作者) are cut from it
 EDITOR = (".ep-editor", ".ep-source")
 ORIGINAL_TITLE = "#epContentLeft > .otitle"  # （原标题：…） sits just above #endText on some pages
 BODY = "#endText"
@@ -19,6 +19,7 @@ BODY = "#endText"
 
 class PcLegacy(Template):
     name = "pc-legacy"
+    comment_docid_keys = ("threadId", "docId")
     title_selectors = TITLE
     body_selectors = (BODY,)
 

@@ -17,11 +17,15 @@ BODY_PARTS = (".observe_content .entext", ".observe_content #endText")
 
 class PcLegacyObserve(Template):
     name = "pc-legacy-observe"
+    comment_docid_keys = ("threadId", "docId")
     title_selectors = TITLE
     body_selectors = BODY_PARTS
 
     def matches(self, page: Page) -> bool:
         return page.css_first(CONTAINER) is not None and page.css_first(BODY_PARTS[0]) is not None
+
+    def frame(self, page: Page) -> LexborNode | None:
+        return page.tree.css_first(CONTAINER)
 
     def published_at(self, page: Page) -> str | None:
         return parse_cn_datetime(page.first_text(DATE)) or super().published_at(page)
