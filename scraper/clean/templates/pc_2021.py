@@ -15,7 +15,6 @@ SOURCE_LOCATION_ICON = '.post_info img[src*="ipLocation"]'
 AUTHOR_LINE = ".post_author"
 EDITOR_LINES = (".post_author", ".creative_statement")
 BODY = ".post_body"
-FRAME = ".post_main"  # headline, byline and body (the 关怀版 pages have none: the whole page then)
 
 
 class Pc2021(Template):
@@ -37,9 +36,6 @@ class Pc2021(Template):
             if "post_content_main" in words:
                 return False
         return page.css_first(f".post_main, {TITLE}") is not None
-
-    def frame(self, page: Page) -> LexborNode | None:
-        return page.tree.css_first(FRAME)
 
     def published_at(self, page: Page) -> str | None:
         return super().published_at(page) or parse_cn_datetime(page.first_text(INFO))

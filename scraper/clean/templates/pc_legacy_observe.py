@@ -24,9 +24,6 @@ class PcLegacyObserve(Template):
     def matches(self, page: Page) -> bool:
         return page.css_first(CONTAINER) is not None and page.css_first(BODY_PARTS[0]) is not None
 
-    def frame(self, page: Page) -> LexborNode | None:
-        return page.tree.css_first(CONTAINER)
-
     def published_at(self, page: Page) -> str | None:
         return parse_cn_datetime(page.first_text(DATE)) or super().published_at(page)
 
