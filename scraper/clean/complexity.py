@@ -84,9 +84,10 @@ def check_complexity(text: str) -> None:
 def most_words_in_a_tag(text: str) -> int:
     """The most whitespace-separated words in one long start tag (``<name`` up to its ``>``).
 
-    Exact for every tag of more than ``MAX_ATTRIBUTES`` words; shorter tags may count as 0. A tag
-    ends at its ``>`` or at the next ``<`` (which lexbor would read as part of an attribute name).
-    Counting stops just above ``MAX_ATTRIBUTES``: that is all the guard needs to know.
+    Exact for every tag of more than ``MAX_ATTRIBUTES`` words; shorter tags may count as 0. Counting
+    stops just above ``MAX_ATTRIBUTES``: that is all the guard needs to know. Here a tag ends at its
+    first ``>`` or at the next ``<``. lexbor reads on past such a ``<`` (into an attribute name), so
+    a page built to slip past the guard could hide a long tag that way; no generator does it by accident.
     """
     most = 0
     window = 0
@@ -99,7 +100,8 @@ def most_words_in_a_tag(text: str) -> int:
         start = text.rfind("<", max(0, window - _WINDOW), window)
         after = text.find("<", window + _WINDOW)  # where this run without "<" ends
         stop = len(text) if after == -1 else after
-        if start != -1 and text[start + 1 : start + 2].isascii() and text[start + 1 : start + 2].isalpha():
+        opener = text[start + 1 : start + 2] if start != -1 else ""
+        if opener.isascii() and opener.isalpha():  # a start tag, not text, "</" or "<!--"
             end = text.find(">", start, stop)
             tag = text[start : stop if end == -1 else end]
             most = max(most, len(tag.split(None, MAX_ATTRIBUTES)))
