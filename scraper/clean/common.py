@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from selectolax.lexbor import LexborNode
 
@@ -128,7 +128,7 @@ def _hidden_in(root: LexborNode) -> set[int]:
 
 
 def _is_hidden(node: LexborNode) -> bool:
-    style = node.attributes.get("style")
+    style = node.attrs.get("style")
     return style is not None and "display:none" in style.replace(" ", "").lower()
 
 
@@ -148,49 +148,49 @@ def paragraphs_from(nodes: Iterable[LexborNode], *, newline_breaks: bool = False
             if line and not is_boilerplate_line(line):
                 lines.append(line)
 
-    # An explicit stack, not recursion: tag soup can nest tens of thousands of levels deep.
-    # Each entry is a node to visit, or a marker: _BLOCK_END flushes the paragraph, _CELL_END adds a space.
+    # An explicit stack, not recursion: tag soup can nest tens of thousands of levels deep. Each
+    # entry is the iterator over one element's children, resumed where it stopped, and what ends
+    # the element: _BLOCK_END flushes the paragraph, _CELL_END adds a space, None does nothing.
     for root in nodes:
         flush()
         hidden = _hidden_in(root)
-        stack: list[LexborNode | str] = list(reversed(list(root.iter(include_text=True))))
+        stack: list[tuple[Iterator[LexborNode], str | None]] = [(root.iter(include_text=True), None)]
         while stack:
-            child = stack.pop()
-            if isinstance(child, str):
-                if child is _BLOCK_END:
-                    flush()
-                else:
-                    buffer.append(" ")
-                continue
-            tag = child.tag
-            if tag == "-text":
-                text = child.text_content or ""
-                if newline_breaks and "\n" in text:
-                    first, *rest = text.split("\n")
-                    buffer.append(first)
-                    for part in rest:
-                        flush()
-                        buffer.append(part)
-                else:
-                    buffer.append(text)
-                continue
-            if tag in _SKIP_TAGS or tag is None or tag.startswith("-"):
-                continue
-            if tag == "br":
-                flush()
-                continue
-            kids = list(child.iter(include_text=True))
-            if tag in _BLOCK_TAGS:
-                if hidden and child.mem_id in hidden:
+            children, end = stack[-1]
+            for child in children:
+                tag = child.tag
+                if tag == "-text":
+                    text = child.text_content or ""
+                    if newline_breaks and "\n" in text:
+                        first, *rest = text.split("\n")
+                        buffer.append(first)
+                        for part in rest:
+                            flush()
+                            buffer.append(part)
+                    else:
+                        buffer.append(text)
                     continue
-                flush()
-                stack.append(_BLOCK_END)
-                stack.extend(reversed(kids))
-            elif tag in _CELL_TAGS:
-                buffer.append(" ")
-                stack.append(_CELL_END)
-                stack.extend(reversed(kids))
+                if tag in _SKIP_TAGS or tag is None or tag.startswith("-"):
+                    continue
+                if tag == "br":
+                    flush()
+                    continue
+                if tag in _BLOCK_TAGS:
+                    if hidden and child.mem_id in hidden:
+                        continue
+                    flush()
+                    stack.append((child.iter(include_text=True), _BLOCK_END))
+                elif tag in _CELL_TAGS:
+                    buffer.append(" ")
+                    stack.append((child.iter(include_text=True), _CELL_END))
+                else:
+                    stack.append((child.iter(include_text=True), None))
+                break  # go down into the child; this iterator goes on once the child is done
             else:
-                stack.extend(reversed(kids))
+                stack.pop()
+                if end is _BLOCK_END:
+                    flush()
+                elif end is _CELL_END:
+                    buffer.append(" ")
         flush()
     return lines

@@ -215,7 +215,7 @@ def _in_video(img: LexborNode, root: int) -> bool:
         tag = node.tag  # read once: each read is a C call
         if tag == "p":
             return False
-        cls = node.attributes.get("class")
+        cls = node.attrs.get("class")
         if tag == "video" or (cls and _VIDEO_CLASS.search(cls)):
             return True
         node = node.parent
@@ -285,7 +285,7 @@ def _caption_of(img: LexborNode, root: int, *, bare: bool = False) -> tuple[str 
 
 def _is_photo_wrap(div: LexborNode) -> bool:
     # The mobile template wraps each photo: figure.m-photo > div.s-wrap > img.
-    return "s-wrap" in (div.attributes.get("class") or "")
+    return "s-wrap" in (div.attrs.get("class") or "")
 
 
 def _next_block(block: LexborNode) -> LexborNode | None:

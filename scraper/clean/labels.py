@@ -170,9 +170,15 @@ _SHARE_WORDS = re.compile(
     r"收藏|举报|分享给朋友|分享|转发|点赞|评论|打赏|手机看|扫一扫"
 )
 _SHARE_LINE_MAX = 60
+# A letter (what _is_share_bar keeps: a word character, not a digit or _) found in no share word.
+_NOT_IN_SHARE_WORDS = re.compile(
+    "[^\\W\\d_" + re.escape("".join(sorted(set(_SHARE_WORDS.pattern) - set("|")))) + "]"
+)
 # An ad's label set apart at the end of its line: "…今日开服第22区 广告", "… · 推广 ×" (not "…做广告").
 _AD_LABEL_AFTER_SPACE = re.compile(r"[\s·|｜](?:广告|推广|赞助|AD|Ad)\s*[×xX]?\s*$")
 _AD_LINE_MAX = 60
+# The labels _AD_LABEL_AFTER_SPACE looks for: a line without one skips its search.
+_AD_LABELS = ("广告", "推广", "赞助", "AD", "Ad")
 
 
 def _cumulative(
@@ -237,7 +243,7 @@ def _is_chrome_line(text: str) -> bool:
     compact = "".join(text.split())
     if not compact or len(compact) > _CHROME_MAX:
         return False
-    if len(compact) <= _AD_LINE_MAX and _AD_LABEL_AFTER_SPACE.search(text):
+    if len(compact) <= _AD_LINE_MAX and _has_ad_label(text) and _AD_LABEL_AFTER_SPACE.search(text):
         return True
     return _is_chrome_compact(compact)
 
@@ -260,6 +266,14 @@ def _is_chrome_compact(compact: str) -> bool:
     return anywhere is not None and anywhere.search(compact) is not None
 
 
+def _has_ad_label(text: str) -> bool:
+    return any(label in text for label in _AD_LABELS)
+
+
 def _is_share_bar(compact: str) -> bool:
+    # A share bar keeps at most one letter once its share words are gone, so a line with two letters
+    # that occur in no share word is none (most lines: a search or two, instead of two rewrites).
+    if (other := _NOT_IN_SHARE_WORDS.search(compact)) and _NOT_IN_SHARE_WORDS.search(compact, other.end()):
+        return False
     rest, found = _SHARE_WORDS.subn("", compact)
     return found > 0 and len(re.sub(r"[\W\d_]+", "", rest)) <= 1

@@ -57,7 +57,7 @@ def links_in(
     found: dict[str, ArticleURL] = {}
     # Every article URL of the grammar has ".html" in it: lexbor drops the other links in C.
     for anchor in tree.css('a[href*="html"]'):
-        href = anchor.attributes.get("href")
+        href = anchor.attrs.get("href")
         # Most links of a page are repeats (nav bars, "more" links) or not articles at all: the
         # cheap tests first (every article URL holds its docid), the URL grammar only for the rest.
         if not href or href in seen_hrefs or DOCID_RE.search(href) is None:

@@ -63,7 +63,7 @@ class Page:
     def root_attr(self, name: str) -> str | None:
         """Attribute ``name`` of ``<html>`` (``data-publishtime``, ``data-id`` ...), stripped; None if absent."""
         root = self.tree.root
-        return _stripped(root.attributes.get(name)) if root is not None else None
+        return _stripped(root.attrs.get(name)) if root is not None else None
 
     def css_first(self, selector: str) -> LexborNode | None:
         """First node matching ``selector``: the first in the frame when it holds one, else in the page."""
@@ -84,7 +84,7 @@ class Page:
     def attr(self, selector: str, name: str) -> str | None:
         """Attribute ``name`` of the first node matching ``selector``, stripped; None if absent/empty."""
         node = self.css_first(selector)
-        return _stripped(node.attributes.get(name)) if node is not None else None
+        return _stripped(node.attrs.get(name)) if node is not None else None
 
     @cached_property
     def _head_facts(self) -> _PageFacts:

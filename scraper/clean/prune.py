@@ -125,7 +125,7 @@ class _Judge:
         article_anchors: set[int] = set()
         for anchor in anchors:
             link_chars += _visible_len(anchor.text(separator=""))
-            if self.is_article_link(anchor.attributes.get("href")):
+            if self.is_article_link(anchor.attrs.get("href")):
                 article_links += 1
                 article_anchors.add(anchor.mem_id)
         root = node.mem_id
@@ -156,7 +156,7 @@ def _enclosing_anchor(node: LexborNode, root: int) -> int | None:
 def links_to_other_articles(page: Page, own_docid: str | None) -> int:
     """How many links on the whole page lead to other NetEase articles."""
     judge = _Judge(own_docid)
-    return sum(judge.is_article_link(a.attributes.get("href")) for a in page.tree.css("a[href]"))
+    return sum(judge.is_article_link(a.attrs.get("href")) for a in page.tree.css("a[href]"))
 
 
 def in_teaser_list(node: LexborNode, own_docid: str | None) -> bool:
@@ -172,14 +172,14 @@ def in_teaser_list(node: LexborNode, own_docid: str | None) -> bool:
             return False
         if _visible_len(current.text(separator="")) > TEASER_MAX_CHARS:
             return False
-        shape = (current.tag, (current.attributes.get("class") or "").split()[:1])
+        shape = (current.tag, (current.attrs.get("class") or "").split()[:1])
         alike = [
             s
             for s in current.parent.iter(include_text=False)
             if (s.tag, (s.attributes.get("class") or "").split()[:1]) == shape
         ]
         linking = sum(
-            1 for s in alike if any(judge.is_article_link(a.attributes.get("href")) for a in s.css("a[href]"))
+            1 for s in alike if any(judge.is_article_link(a.attrs.get("href")) for a in s.css("a[href]"))
         )
         if linking >= TEASER_LIST_MIN:
             return True
@@ -301,9 +301,7 @@ def _without_teaser_items(node: LexborNode, judge: _Judge) -> list[_Child]:
 
 def _is_teaser(node: LexborNode, judge: _Judge) -> bool:
     first = first_element(node, "a")
-    return (
-        first is not None and judge.is_article_link(first.attributes.get("href")) and _starts_with_link(node)
-    )
+    return first is not None and judge.is_article_link(first.attrs.get("href")) and _starts_with_link(node)
 
 
 def _stands_alone(node: LexborNode) -> bool:
