@@ -41,6 +41,10 @@ _END_ICON = re.compile(r"end_[a-z]+\.png", re.I)
 _ICON_HINT = re.compile(r"logo|icon|avatar|qr|erweima|share|sprite", re.I)
 _PLACEHOLDER_HINT = re.compile(r"empty|blank|placeholder|spacer|lazy|loading|pixel|transparent", re.I)
 _ONE_PIXEL = re.compile(r"(?<!\d)1x1(?!\d)", re.I)  # 1x1.gif, pixel_1x1.png; not 21x10.jpg
+# One search that every placeholder (but the _PLACEHOLDER_STEMS) and every chrome file name passes:
+# most names are hashes, and fail it at once instead of failing two searches each.
+_PLACEHOLDER_ANY = re.compile(f"1x1|{_PLACEHOLDER_HINT.pattern}", re.I)
+_CHROME_NAME_ANY = re.compile(f"end_|{_ICON_HINT.pattern}", re.I)
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|avif)$", re.I)
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -180,7 +184,11 @@ def _file_name(src: str) -> str:
 
 def _is_placeholder(src: str) -> bool:
     stem = _file_name(src).rsplit(".", 1)[0]
-    if stem.lower() in _PLACEHOLDER_STEMS or _ONE_PIXEL.search(stem):
+    if stem.lower() in _PLACEHOLDER_STEMS:
+        return True
+    if not _PLACEHOLDER_ANY.search(stem):
+        return False
+    if _ONE_PIXEL.search(stem):
         return True
     return bool(_PLACEHOLDER_HINT.search(stem)) and not _words(stem).isdisjoint(_PLACEHOLDER_WORDS)
 
@@ -188,11 +196,12 @@ def _is_placeholder(src: str) -> bool:
 def _is_chrome(attrs: dict[str, str | None], src: str) -> bool:
     """A logo, icon, avatar, QR or share button (by file name), or a tiny image (by declared size)."""
     name = _file_name(src)
-    if _END_ICON.fullmatch(name):
-        return True
-    stem = name.rsplit(".", 1)[0]
-    if _ICON_HINT.search(stem) and not _words(stem).isdisjoint(_ICON_WORDS):
-        return True
+    if _CHROME_NAME_ANY.search(name):
+        if _END_ICON.fullmatch(name):
+            return True
+        stem = name.rsplit(".", 1)[0]
+        if _ICON_HINT.search(stem) and not _words(stem).isdisjoint(_ICON_WORDS):
+            return True
     sides = [_pixels(attrs.get(side)) for side in ("width", "height")]
     known = [s for s in sides if s is not None]
     if any(s <= _TRACKER_MAX_PX for s in known):
