@@ -102,13 +102,17 @@ class _Judge:
         return docid is not None and docid != self.own_docid
 
     def stats(self, node: LexborNode, text: str | None = None, *, line: bool = False) -> _Stats:
-        """Counts for ``node``; ``text`` is its text when the caller has it already (any separator).
+        """Counts for ``node``; ``text`` is its text when the caller has it already (any separator;
+        collapsed for a ``line``).
 
         ``line`` is for a node without block children: walking its few nodes costs less than a CSS
         query (about 2 µs, whatever the size), which costs less than walking a large container node
         by node. A container with little text is most often small too (a figure, a card).
         """
-        chars = _visible_len(node.text(separator="") if text is None else text)
+        if line and text is not None:
+            chars = len(text) - text.count(" ")  # a line's text comes collapsed: one space between words
+        else:
+            chars = _visible_len(node.text(separator="") if text is None else text)
         if line or chars <= WALK_MAX_CHARS:
             anchors, images = [], []
             for inner in node.traverse(include_text=False):
