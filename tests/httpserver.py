@@ -152,10 +152,22 @@ class _Handler(BaseHTTPRequestHandler):
             target = "/" + target.split("://", 1)[1].partition("/")[2]
         path, _, query = target.partition("?")
         self.server.owner._record(Hit(path, query, time.monotonic(), dict(self.headers.items())))
+        self._counted_in_flight = True
         try:
             self._answer(path)
         finally:
+            self._leave_flight()
             self.server.owner._done(path)
+
+    def _leave_flight(self) -> None:
+        """The request stops counting as in flight once its answer starts going out (or it ends).
+
+        Not later: the client may read the whole answer and send its next request before this
+        thread gets the GIL back, and the two would look concurrent when they never were.
+        """
+        if self._counted_in_flight:
+            self._counted_in_flight = False
+            self.server.owner._left_flight()
 
     def _answer(self, path: str) -> None:
         route, faults = self.server.owner._next(path)
@@ -187,6 +199,7 @@ class _Handler(BaseHTTPRequestHandler):
         chunked: bool = False,
         stall: Stall | None = None,
     ) -> None:
+        self._leave_flight()
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -209,6 +222,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _drop(self, *, reset: bool) -> None:
+        self._leave_flight()
         self.close_connection = True
         if reset:  # SO_LINGER 0: close() sends RST instead of FIN
             self.connection.setsockopt(
@@ -323,9 +337,12 @@ class NeteaseServer:
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
 
-    def _done(self, path: str) -> None:
+    def _left_flight(self) -> None:
         with self._lock:
             self._in_flight -= 1
+
+    def _done(self, path: str) -> None:
+        with self._lock:
             self._answered.append((path, time.monotonic()))
 
     def _next_cookie(self) -> int:
