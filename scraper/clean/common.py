@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 
 from selectolax.lexbor import LexborNode
 
@@ -44,6 +44,8 @@ _BLOCK_TAGS = frozenset(
      "fieldset", "legend", "body", "html", "text"}
 )  # fmt: skip
 _CELL_TAGS = frozenset({"td", "th"})
+# Elements that end, split or hide a paragraph's text: a block holding none of them reads as its text.
+PARAGRAPH_BREAKS = _SKIP_TAGS | _BLOCK_TAGS | _CELL_TAGS | {"br"}
 _BLOCK_END = "<block end>"
 _CELL_END = "<cell end>"
 
@@ -132,11 +134,15 @@ def _is_hidden(node: LexborNode) -> bool:
     return style is not None and "display:none" in style.replace(" ", "").lower()
 
 
-def paragraphs_from(nodes: Iterable[LexborNode], *, newline_breaks: bool = False) -> list[str]:
+def paragraphs_from(
+    nodes: Iterable[LexborNode], *, newline_breaks: bool = False, whole: Container[int] = frozenset()
+) -> list[str]:
     """The body as paragraphs: block elements and ``<br>`` end a paragraph, table cells join with a space.
 
     ``newline_breaks`` also ends a paragraph at a newline in the text (plain-text forum posts).
     Empty paragraphs and NetEase boilerplate lines (see ``boilerplate.py``) are dropped.
+    ``whole`` holds the ``mem_id`` of blocks known to contain none of ``PARAGRAPH_BREAKS`` (the lines
+    ``prune_structure`` kept): each is read as its text in one call, not walked node by node.
     """
     lines: list[str] = []
     buffer: list[str] = []
@@ -147,6 +153,16 @@ def paragraphs_from(nodes: Iterable[LexborNode], *, newline_breaks: bool = False
             buffer.clear()
             if line and not is_boilerplate_line(line):
                 lines.append(line)
+
+    def add(text: str) -> None:
+        if newline_breaks and "\n" in text:
+            first, *rest = text.split("\n")
+            buffer.append(first)
+            for part in rest:
+                flush()
+                buffer.append(part)
+        else:
+            buffer.append(text)
 
     # An explicit stack, not recursion: tag soup can nest tens of thousands of levels deep. Each
     # entry is the iterator over one element's children, resumed where it stopped, and what ends
@@ -160,15 +176,7 @@ def paragraphs_from(nodes: Iterable[LexborNode], *, newline_breaks: bool = False
             for child in children:
                 tag = child.tag
                 if tag == "-text":
-                    text = child.text_content or ""
-                    if newline_breaks and "\n" in text:
-                        first, *rest = text.split("\n")
-                        buffer.append(first)
-                        for part in rest:
-                            flush()
-                            buffer.append(part)
-                    else:
-                        buffer.append(text)
+                    add(child.text_content or "")
                     continue
                 if tag in _SKIP_TAGS or tag is None or tag.startswith("-"):
                     continue
@@ -179,6 +187,10 @@ def paragraphs_from(nodes: Iterable[LexborNode], *, newline_breaks: bool = False
                     if hidden and child.mem_id in hidden:
                         continue
                     flush()
+                    if child.mem_id in whole:
+                        add(child.text(separator=""))
+                        flush()
+                        continue
                     stack.append((child.iter(include_text=True), _BLOCK_END))
                 elif tag in _CELL_TAGS:
                     buffer.append(" ")

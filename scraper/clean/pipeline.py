@@ -100,8 +100,8 @@ def _clean_with_template(page: Page, template: Template) -> Article | None:
     nodes = outermost(template.body_nodes(page))
     for node in nodes:
         template.prune(node)
-    prune_structure(nodes, fields["docid"])
-    paragraphs = paragraphs_from(nodes, newline_breaks=template.newline_breaks)
+    whole = prune_structure(nodes, fields["docid"])
+    paragraphs = paragraphs_from(nodes, newline_breaks=template.newline_breaks, whole=whole)
     if not paragraphs:
         return None
     images = tuple(images_from(nodes, page.url))
@@ -129,8 +129,8 @@ def _clean_unknown_layout(page: Page) -> Article:
         nodes = list(content.nodes)
         for node in nodes:
             remove_noise(node)
-        prune_structure(nodes, fields["docid"])
-        paragraphs = _without_headline(paragraphs_from(nodes), fields["title"])
+        whole = prune_structure(nodes, fields["docid"])
+        paragraphs = _without_headline(paragraphs_from(nodes, whole=whole), fields["title"])
         images = tuple(images_from(nodes, page.url))
     if not paragraphs and content is None and not link_page:
         paragraphs = _without_headline(fallback_paragraphs(page), fields["title"])

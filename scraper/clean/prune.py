@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from ..urls import ARTICLE_DOMAINS, docid_from_url, is_netease_url
+from .common import PARAGRAPH_BREAKS
 from .labels import (
     is_chrome_text,
     is_closed_section_heading,
@@ -79,6 +80,9 @@ class _Stats:
     images: int
     linked_images: int
     article_images: int
+    # The block holds an element that ends or splits a paragraph or hides its text (<br>, a block,
+    # a cell, <script> ...); unknown (True) for a container, which is counted with a CSS query.
+    breaks: bool = True
 
     @property
     def link_share(self) -> float:
@@ -113,17 +117,22 @@ class _Judge:
             chars = len(text) - text.count(" ")  # a line's text comes collapsed: one space between words
         else:
             chars = _visible_len(node.text(separator="") if text is None else text)
+        breaks = False
+        root = node.mem_id
         if line or chars <= WALK_MAX_CHARS:
             anchors, images = [], []
-            for inner in node.traverse(include_text=False):
+            for inner in node.traverse(include_text=False):  # the node itself first
                 tag = inner.tag
                 if tag == "a":
                     anchors.append(inner)
                 elif tag == "img":
                     images.append(inner)
+                elif (tag is None or tag in PARAGRAPH_BREAKS) and inner.mem_id != root:
+                    breaks = True
             if not anchors and not images:
-                return _Stats(chars, 0, 0, 0, 0, 0, 0)  # most lines: plain prose
+                return _Stats(chars, 0, 0, 0, 0, 0, 0, breaks)  # most lines: plain prose
         else:
+            breaks = True  # not looked for: only lines are read whole by paragraphs_from
             found = node.css("a, img")  # one query for both (each query has a fixed cost of a few µs)
             anchors = [n for n in found if n.tag == "a"]
             images = [n for n in found if n.tag == "img"]
@@ -134,7 +143,6 @@ class _Judge:
             if self.is_article_link(anchor.attrs.get("href")):
                 article_links += 1
                 article_anchors.add(anchor.mem_id)
-        root = node.mem_id
         linked = {a for a in (_enclosing_anchor(img, root) for img in images) if a is not None}
         return _Stats(
             chars,
@@ -144,6 +152,7 @@ class _Judge:
             len(images),
             len(linked),
             len(linked & article_anchors),
+            breaks,
         )
 
 
@@ -214,14 +223,20 @@ def _has_block_child(node: LexborNode) -> bool:
     return any(child.tag in _BLOCKS for child in node.iter(include_text=False))
 
 
-def prune_structure(bodies: Iterable[LexborNode], own_docid: str | None) -> None:
-    """Delete boilerplate blocks from the body nodes (in place), judged by structure."""
+def prune_structure(bodies: Iterable[LexborNode], own_docid: str | None) -> set[int]:
+    """Delete boilerplate blocks from the body nodes (in place), judged by structure.
+
+    Returns the ``mem_id`` of the lines kept that hold nothing that breaks a paragraph (see
+    ``paragraphs_from``'s ``whole``): their elements were walked here already.
+    """
     judge = _Judge(own_docid)
+    whole: set[int] = set()
     for body in bodies:
         body_chars = max(1, _visible_len(body.text(separator="")))
         _remove_widgets(body, body_chars)
         lines = list(_prune_containers(body, judge, body_chars))
-        _prune_lines(lines, judge, body.mem_id)
+        whole.update(_prune_lines(lines, judge, body.mem_id))
+    return whole
 
 
 def _remove_widgets(body: LexborNode, body_chars: int) -> None:
@@ -449,8 +464,9 @@ def _classify(node: LexborNode, judge: _Judge) -> _Line:
     return _Line(node, text, stats, kind)
 
 
-def _prune_lines(nodes: list[LexborNode], judge: _Judge, root_id: int) -> None:
-    """Drop chrome lines, headed link runs, link runs and stray link lines (see the module docstring)."""
+def _prune_lines(nodes: list[LexborNode], judge: _Judge, root_id: int) -> Iterator[int]:
+    """Drop chrome lines, headed link runs, link runs and stray link lines (see the module docstring);
+    yield the ``mem_id`` of the lines kept that hold no paragraph break."""
     lines = [_classify(node, judge) for node in nodes]
     prose = [i for i, line in enumerate(lines) if line.kind == "prose"]
     first_prose, last_prose = (prose[0], prose[-1]) if prose else (len(lines), -1)
@@ -482,6 +498,9 @@ def _prune_lines(nodes: list[LexborNode], judge: _Judge, root_id: int) -> None:
         elif line.kind == "other" and (i < first_prose or i > last_prose) and line.stats.article_links:
             doomed.add(i)
     _remove_lines([lines[i].node for i in sorted(doomed)], root_id)
+    # A kept line may still go with an emptied holder above it (_remove_lines): its id then names
+    # no node in the tree, and no node is made before the body is read, so none can take it.
+    return (line.node.mem_id for i, line in enumerate(lines) if i not in doomed and not line.stats.breaks)
 
 
 def _signature_after(lines: list[_Line], i: int) -> bool:
