@@ -121,13 +121,19 @@ class _Judge:
         root = node.mem_id
         if line or chars <= WALK_MAX_CHARS:
             anchors, images = [], []
-            for inner in node.traverse(include_text=False):  # the node itself first
+            walk = node.traverse(include_text=False)
+            own_tag = next(walk).tag  # the walk starts at the node itself, which cannot break itself
+            if own_tag == "a":
+                anchors.append(node)
+            elif own_tag == "img":
+                images.append(node)
+            for inner in walk:
                 tag = inner.tag
                 if tag == "a":
                     anchors.append(inner)
                 elif tag == "img":
                     images.append(inner)
-                elif (tag is None or tag in PARAGRAPH_BREAKS) and inner.mem_id != root:
+                elif tag is None or tag in PARAGRAPH_BREAKS:
                     breaks = True
             if not anchors and not images:
                 return _Stats(chars, 0, 0, 0, 0, 0, 0, breaks)  # most lines: plain prose
