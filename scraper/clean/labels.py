@@ -9,9 +9,11 @@ Structure (links, position) is judged in ``prune.py``; this module only reads te
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
-from .firstchars import with_first_char_prefilter
+from .regexchars import required_chars, with_first_char_prefilter
 
 __all__ = [
     "is_chrome_text",
@@ -179,32 +181,53 @@ _AD_LABEL_AFTER_SPACE = re.compile(r"[\s·|｜](?:广告|推广|赞助|AD|Ad)\s*
 _AD_LINE_MAX = 60
 
 
-def _cumulative(
-    patterns: tuple[tuple[re.Pattern[str], int], ...], *, anchored: bool
-) -> tuple[tuple[int, re.Pattern[str]], ...]:
-    """For each length limit, one alternation of every pattern that applies at that length.
+@dataclass(frozen=True, slots=True)
+class _ChromeRule:
+    """One chrome pattern as it is tried on a compact line: ``find`` is its match or search."""
 
-    A line is then tried once per group instead of once per pattern (this runs on every line of
-    every page). Start-anchored patterns go in their own group, tried only at position 0, so the
-    unanchored group can skip ahead by its branches' first characters.
+    find: Callable[[str], re.Match[str] | None]
+    limit: int  # the longest line it may be
+
+
+def _rule(pattern: re.Pattern[str], limit: int) -> _ChromeRule:
+    # A start-anchored pattern is tried at position 0 only; the others are searched, skipping
+    # ahead by their first characters.
+    if pattern.pattern.startswith("^") or pattern.flags & re.IGNORECASE:
+        return _ChromeRule(pattern.match if pattern.pattern.startswith("^") else pattern.search, limit)
+    return _ChromeRule(re.compile(with_first_char_prefilter(pattern.pattern), pattern.flags).search, limit)
+
+
+def _rules_by_trigger(
+    patterns: tuple[tuple[re.Pattern[str], int], ...],
+) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """For each character, the rules (by index in _RULES) that need it; and the rules that need none.
+
+    Every match of a rule holds one of its required characters (``regexchars.required_chars``),
+    so a line is tried only against the rules whose characters it holds: two or three of fifty.
     """
-
-    def source(pattern: re.Pattern[str]) -> str:
-        text = pattern.pattern.removeprefix("^")
-        return f"(?i:{text})" if pattern.flags & re.IGNORECASE else f"(?:{text})"
-
-    chosen = [(p, lim) for p, lim in patterns if p.pattern.startswith("^") == anchored]
-    limits = sorted({limit for _, limit in chosen})
-    groups = []
-    for limit in limits:
-        alternation = "|".join(source(p) for p, lim in chosen if lim >= limit)
-        groups.append(
-            (limit, re.compile(alternation if anchored else with_first_char_prefilter(alternation)))
-        )
-    return tuple(groups)
+    by_char: dict[str, list[int]] = {}
+    untriggered: list[int] = []
+    for index, (pattern, _limit) in enumerate(patterns):
+        chars = None if pattern.flags & re.IGNORECASE else required_chars(pattern.pattern)
+        if chars is None:
+            untriggered.append(index)
+            continue
+        for char in chars:
+            by_char.setdefault(char, []).append(index)
+    return {char: tuple(rules) for char, rules in by_char.items()}, tuple(untriggered)
 
 
-_CHROME_AT_START = _cumulative(_CHROME, anchored=True)
+_RULES = tuple(_rule(pattern, limit) for pattern, limit in _CHROME)
+_RULES_BY_TRIGGER, _UNTRIGGERED_RULES = _rules_by_trigger(_CHROME)
+
+
+def _any_of(chars: Iterable[str] | None) -> re.Pattern[str]:
+    """A search for any of ``chars``; for any character at all when they are not known."""
+    listed = "".join(re.escape(char) for char in sorted(chars or ()))
+    return re.compile(f"[{listed}]" if listed else r"[\s\S]")
+
+
+_TRIGGER = _any_of(_RULES_BY_TRIGGER)
 # The patterns that may match a line ending in 。: disclaimers, notices, the 网易号 line, comment rules.
 _SENTENCE_CHROME = re.compile(
     "|".join(
@@ -214,18 +237,9 @@ _SENTENCE_CHROME = re.compile(
     )
     + r"|.{0,10}网友评论.{0,10}(?:仅代表|不代表)|.{0,20}(?:文明上网|理性发言)"
 )
-_CHROME_ANYWHERE = _cumulative(_CHROME, anchored=False)
-_CHROME_MAX = max(_CHROME_AT_START[-1][0], _CHROME_ANYWHERE[-1][0])
+_SENTENCE_TRIGGER = _any_of(required_chars(_SENTENCE_CHROME.pattern))
+_CHROME_MAX = max(limit for _, limit in _CHROME)
 _CACHED_LINE_MAX = 2 * _CHROME_MAX  # characters, spaces included: longer lines are judged uncached
-
-
-def _group_for(groups: tuple[tuple[int, re.Pattern[str]], ...], length: int) -> re.Pattern[str] | None:
-    return next((pattern for limit, pattern in groups if length <= limit), None)
-
-
-# The group for each line length, looked up by index: this runs on every line of every page.
-_AT_START_BY_LENGTH = tuple(_group_for(_CHROME_AT_START, n) for n in range(_CHROME_MAX + 1))
-_ANYWHERE_BY_LENGTH = tuple(_group_for(_CHROME_ANYWHERE, n) for n in range(_CHROME_MAX + 1))
 
 
 def is_chrome_text(text: str) -> bool:
@@ -261,12 +275,28 @@ def _is_chrome_compact(compact: str) -> bool:
         return True
     if compact.endswith("。"):
         # A finished sentence is article text unless it is a disclaimer or a notice (they end in 。 too).
-        return _SENTENCE_CHROME.match(compact) is not None
-    at_start = _AT_START_BY_LENGTH[len(compact)]  # compact is at most _CHROME_MAX long
-    if at_start is not None and at_start.match(compact):
-        return True
-    anywhere = _ANYWHERE_BY_LENGTH[len(compact)]
-    return anywhere is not None and anywhere.search(compact) is not None
+        return _SENTENCE_TRIGGER.search(compact) is not None and _SENTENCE_CHROME.match(compact) is not None
+    return _matches_a_rule(compact)
+
+
+def _matches_a_rule(compact: str) -> bool:
+    """True when a chrome rule that may apply to ``compact`` (by its characters and length) matches it."""
+    length = len(compact)
+    tried: set[int] = set()
+    for index in _UNTRIGGERED_RULES:
+        tried.add(index)
+        rule = _RULES[index]
+        if length <= rule.limit and rule.find(compact):
+            return True
+    for char in set(_TRIGGER.findall(compact)):
+        for index in _RULES_BY_TRIGGER[char]:
+            if index in tried:
+                continue
+            tried.add(index)
+            rule = _RULES[index]
+            if length <= rule.limit and rule.find(compact):
+                return True
+    return False
 
 
 def _has_ad_label(text: str) -> bool:
