@@ -23,20 +23,27 @@ def ad_label_reference(text: str) -> bool:
     return labels._AD_LABEL_AFTER_SPACE.search(text) is not None
 
 
+# The image file-name patterns as first written: case-insensitive searches of the name as it is.
+PLACEHOLDER_HINT = re.compile(r"empty|blank|placeholder|spacer|lazy|loading|pixel|transparent", re.I)
+ONE_PIXEL = re.compile(r"(?<!\d)1x1(?!\d)", re.I)
+END_ICON = re.compile(r"end_[a-z]+\.png", re.I)
+ICON_HINT = re.compile(r"logo|icon|avatar|qr|erweima|share|sprite", re.I)
+
+
 def placeholder_reference(src: str) -> bool:
     stem = images._file_name(src).rsplit(".", 1)[0]
-    if stem.lower() in images._PLACEHOLDER_STEMS or images._ONE_PIXEL.search(stem):
+    if stem.lower() in images._PLACEHOLDER_STEMS or ONE_PIXEL.search(stem):
         return True
-    hinted = images._PLACEHOLDER_HINT.search(stem)
+    hinted = PLACEHOLDER_HINT.search(stem)
     return bool(hinted) and not images._words(stem).isdisjoint(images._PLACEHOLDER_WORDS)
 
 
 def icon_name_reference(src: str) -> bool:
     name = images._file_name(src)
-    if images._END_ICON.fullmatch(name):
+    if END_ICON.fullmatch(name):
         return True
     stem = name.rsplit(".", 1)[0]
-    return bool(images._ICON_HINT.search(stem)) and not images._words(stem).isdisjoint(images._ICON_WORDS)
+    return bool(ICON_HINT.search(stem)) and not images._words(stem).isdisjoint(images._ICON_WORDS)
 
 
 SHARE_WORDS = labels._SHARE_WORDS.pattern.split("|")
@@ -71,7 +78,7 @@ def test_ad_label_prefilter_keeps_every_answer() -> None:
 
 NAME_WORDS = ["logo", "Icon", "share", "qr", "avatar", "sprite", "end_news", "empty", "Blank", "lazyload",
               "loading", "pixel", "1x1", "1X1", "21x10", "grey", "s", "a1b2c3", "photo", "iconic", "QRcode",
-              "wxShare", "_", "-", "2x", "@"]  # fmt: skip
+              "wxShare", "_", "-", "2x", "@", "END_NEWS", "图片", "ſhare", "LOGO图"]  # fmt: skip
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -82,3 +89,17 @@ def test_image_file_name_prefilters_keep_every_answer(seed: int) -> None:
         src = f"https://img.example.com/2025/{stem}.{rng.choice(['png', 'jpg', 'gif', 'PNG'])}"
         assert images._is_placeholder(src) == placeholder_reference(src), src
         assert images._is_chrome({}, src) == icon_name_reference(src), src
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"\.(?:jpe?g|png|gif)$", "video", r"end_[a-z]+\.png", "logo|qr|share", r"(?<!\d)1x1(?!\d)"]
+)
+def test_any_case_search_is_a_case_insensitive_search(pattern: str) -> None:
+    rng = random.Random(pattern)
+    pieces = [*NAME_WORDS, ".JPG", ".jpeg", ".Png", "VIDEO", "Video", "end_", "K", "ſ", "İ", "x", "1"]
+    any_case = images._AnyCase(pattern)
+    for _ in range(5_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 5)))
+        expected = re.compile(pattern, re.I)
+        assert any_case.search(text) == bool(expected.search(text)), text
+        assert any_case.fullmatch(text) == bool(expected.fullmatch(text)), text

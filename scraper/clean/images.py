@@ -35,17 +35,47 @@ _PLACEHOLDER_WORDS = frozenset(
 )
 # Whole file names (without extension) that are placeholders but too ordinary to be words above.
 _PLACEHOLDER_STEMS = frozenset({"grey", "gray", "s", "clear", "dot", "none"})
+
+
+class _AnyCase:
+    """A case-insensitive pattern (written in lower case), fast on ASCII text.
+
+    ``re.IGNORECASE`` defeats the engine's skip-ahead on literals: on a hashed file name, a
+    case-sensitive search of the lower-cased name is about five times faster, and on ASCII text
+    it finds the same. Other text keeps the full Unicode case rules.
+    """
+
+    __slots__ = ("_any_case", "_folded")
+
+    def __init__(self, pattern: str) -> None:
+        self._folded = re.compile(pattern)
+        self._any_case = re.compile(pattern, re.IGNORECASE)
+
+    def search(self, text: str) -> bool:
+        if text.isascii():
+            return self._folded.search(text.lower()) is not None
+        return self._any_case.search(text) is not None
+
+    def fullmatch(self, text: str) -> bool:
+        if text.isascii():
+            return self._folded.fullmatch(text.lower()) is not None
+        return self._any_case.fullmatch(text) is not None
+
+
 # NetEase's source-line icons: end_news.png, end_money.png, end_tech.png ...
-_END_ICON = re.compile(r"end_[a-z]+\.png", re.I)
+_END_ICON = _AnyCase(r"end_[a-z]+\.png")
 # Substring pre-checks: most file names are hashes, and need no splitting into words.
-_ICON_HINT = re.compile(r"logo|icon|avatar|qr|erweima|share|sprite", re.I)
-_PLACEHOLDER_HINT = re.compile(r"empty|blank|placeholder|spacer|lazy|loading|pixel|transparent", re.I)
-_ONE_PIXEL = re.compile(r"(?<!\d)1x1(?!\d)", re.I)  # 1x1.gif, pixel_1x1.png; not 21x10.jpg
+_ICON_HINT_WORDS = "logo|icon|avatar|qr|erweima|share|sprite"
+_PLACEHOLDER_HINT_WORDS = "empty|blank|placeholder|spacer|lazy|loading|pixel|transparent"
+_ICON_HINT = _AnyCase(_ICON_HINT_WORDS)
+_PLACEHOLDER_HINT = _AnyCase(_PLACEHOLDER_HINT_WORDS)
+_ONE_PIXEL = _AnyCase(r"(?<!\d)1x1(?!\d)")  # 1x1.gif, pixel_1x1.png; not 21x10.jpg
 # One search that every placeholder (but the _PLACEHOLDER_STEMS) and every chrome file name passes:
 # most names are hashes, and fail it at once instead of failing two searches each.
-_PLACEHOLDER_ANY = re.compile(f"1x1|{_PLACEHOLDER_HINT.pattern}", re.I)
-_CHROME_NAME_ANY = re.compile(f"end_|{_ICON_HINT.pattern}", re.I)
-_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|avif)$", re.I)
+_PLACEHOLDER_ANY = _AnyCase(f"1x1|{_PLACEHOLDER_HINT_WORDS}")
+_CHROME_NAME_ANY = _AnyCase(f"end_|{_ICON_HINT_WORDS}")
+_IMAGE_FILE = _AnyCase(r"\.(?:jpe?g|png|gif|webp|bmp|avif)$")
+
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _DIMENSION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.I)
@@ -54,7 +84,7 @@ _TRACKER_MAX_PX = 2  # any declared side at most this: a tracking pixel or a rul
 
 # Tags an image may sit in inside its own block; a div counts only as NetEase's mobile photo wrapper.
 _INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "font", "u", "div"})
-_VIDEO_CLASS = re.compile(r"video", re.I)
+_VIDEO_CLASS = _AnyCase("video")
 # Words and marks that say a line is a caption: ▲ (points up at the image), 图为/图片来源, 截图, 摄 ...
 # Anchored at the start or the end: prose may mention 截图 mid-sentence, a caption ends on its credit.
 _CAPTION_CUE = re.compile(
@@ -190,7 +220,7 @@ def _is_placeholder(src: str) -> bool:
         return False
     if _ONE_PIXEL.search(stem):
         return True
-    return bool(_PLACEHOLDER_HINT.search(stem)) and not _words(stem).isdisjoint(_PLACEHOLDER_WORDS)
+    return _PLACEHOLDER_HINT.search(stem) and not _words(stem).isdisjoint(_PLACEHOLDER_WORDS)
 
 
 def _is_chrome(attrs: dict[str, str | None], src: str) -> bool:
