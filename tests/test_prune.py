@@ -187,3 +187,20 @@ def test_a_long_run_of_link_lines_goes_whole() -> None:
     text = clean_html(page(run, where="middle"), url=f"https://www.163.com/dy/article/{OWN}.html").text
     assert "推荐的新闻标题" not in text
     assert_real_kept([text])
+
+
+def test_picture_holders_keep_their_photos_and_promo_tiles_go() -> None:
+    # figure > div > img (NetEase's mobile photos) hold no text and no link: kept whole, unjudged.
+    holders = "".join(
+        f'<figure class="q{i}"><div class="w{i}"><img src="https://img.example.com/photo{i}.jpg"></div></figure>'
+        for i in range(3)
+    )
+    tile = f'<div class="t"><div><a href="{other(7)}"><img src="https://img.example.com/promo.jpg"></a></div></div>'
+    url = f"https://www.163.com/dy/article/{OWN}.html"
+    for where in ("start", "middle", "end"):
+        html = page(holders + tile, where=where)
+        for article in (clean_html(html, url=url), clean_with(html, url, templates=())):
+            assert [p for p in article.text.split("\n")] == list(REAL)
+            assert [image.src for image in article.images] == [
+                f"https://img.example.com/photo{i}.jpg" for i in range(3)
+            ]

@@ -21,6 +21,11 @@ BREAKERS = [
     "<br>", "<br/>", "<script>var x='{}';</script>", "<style>p{{}}</style>", "<span><div>{}</div></span>",
     "<td>{}</td>", "<!-- {} -->", "\n", "<font><p>{}</p></font>", "<noscript>{}</noscript>",
 ]  # fmt: skip
+# Lines without text (picture holders, spacers): read whole whatever they hold.
+TEXT_FREE = [
+    "<figure><div><img src='https://img.example.com/a.jpg'></div></figure>", "<p>&nbsp;<br>\u3000</p>",
+    "<div> <br> <img src='https://img.example.com/b.jpg'> </div>", "<div><div>\n</div><p> </p></div>",
+]  # fmt: skip
 
 
 def generated_body(rng: random.Random) -> str:
@@ -31,6 +36,9 @@ def generated_body(rng: random.Random) -> str:
             text = "".join(rng.choice(WORDS) for _ in range(rng.randint(1, 4)))
             piece = rng.choice(BREAKERS if rng.random() < 0.2 else INLINE)
             parts.append(piece.format(text) if "{}" in piece else piece)
+        if rng.random() < 0.15:
+            lines.append(rng.choice(TEXT_FREE))
+            continue
         lines.append(f"<{rng.choice(['p', 'div', 'li', 'h3'])}>{''.join(parts)}</p>")
     return "<html><body><div id='body'>" + "".join(lines) + "</div></body></html>"
 

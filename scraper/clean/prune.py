@@ -8,6 +8,7 @@ structure says it is not article text:
 - a run of two or more link lines (bare 「headline」 paragraphs, teaser cards), a list heading with the
   link lines after it, a single 「相关阅读：<headline>」 line, a lone link line to another article;
 - link lines and link images before the first or after the last prose paragraph;
+- nothing inside a block with neither text nor links (a picture holder): it is read as one line;
 - a line whose text is NetEase chrome by a tolerant pattern (disclaimers, app/QR prompts, share
   bars, author cards, footers: see ``labels.py``).
 
@@ -232,8 +233,8 @@ def _has_block_child(node: LexborNode) -> bool:
 def prune_structure(bodies: Iterable[LexborNode], own_docid: str | None) -> set[int]:
     """Delete boilerplate blocks from the body nodes (in place), judged by structure.
 
-    Returns the ``mem_id`` of the lines kept that hold nothing that breaks a paragraph (see
-    ``paragraphs_from``'s ``whole``): their elements were walked here already.
+    Returns the ``mem_id`` of the lines kept that hold nothing that breaks a paragraph, or no text
+    at all (see ``paragraphs_from``'s ``whole``): their elements were walked here already.
     """
     judge = _Judge(own_docid)
     whole: set[int] = set()
@@ -276,7 +277,13 @@ def _prune_containers(body: LexborNode, judge: _Judge, body_chars: int) -> Itera
         if tag in _SKIP:
             continue
         if tag in _BLOCKS and child.nested:
-            if _is_boilerplate_container(node, judge, body_chars):
+            text = node.text(separator="")
+            if (not text or text.isspace()) and first_element(node, "a") is None:
+                # A picture holder (figure > div > img): no text, no link, nothing in it to judge.
+                # Its lines would all be empty lines; it is read as one.
+                yield node
+                continue
+            if _is_boilerplate_container(node, judge, body_chars, text):
                 node.decompose()
                 continue
             stack.extend(reversed(_without_teaser_items(node, judge)))
@@ -344,9 +351,9 @@ def _stands_alone(node: LexborNode) -> bool:
     return True
 
 
-def _is_boilerplate_container(node: LexborNode, judge: _Judge, body_chars: int) -> bool:
-    """True when the whole container goes; False to look inside it (its items and lines are judged there)."""
-    text = node.text(separator="")
+def _is_boilerplate_container(node: LexborNode, judge: _Judge, body_chars: int, text: str) -> bool:
+    """True when the whole container (whose text is ``text``) goes; False to look inside it (its
+    items and lines are judged there)."""
     protected = _visible_len(text) >= BODY_SHARE_PROTECTED * body_chars
     first = _first_line_text(node) if _CLOSED_WORDS.search(text[:HEADING_WINDOW]) else None
     if first is not None and is_closed_section_heading(first):
@@ -506,7 +513,12 @@ def _prune_lines(nodes: list[LexborNode], judge: _Judge, root_id: int) -> Iterat
     _remove_lines([lines[i].node for i in sorted(doomed)], root_id)
     # A kept line may still go with an emptied holder above it (_remove_lines): its id then names
     # no node in the tree, and no node is made before the body is read, so none can take it.
-    return (line.node.mem_id for i, line in enumerate(lines) if i not in doomed and not line.stats.breaks)
+    # A line without text reads as nothing however it is split: it is read whole too.
+    return (
+        line.node.mem_id
+        for i, line in enumerate(lines)
+        if i not in doomed and (not line.stats.breaks or not line.text)
+    )
 
 
 def _signature_after(lines: list[_Line], i: int) -> bool:
