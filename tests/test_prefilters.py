@@ -10,6 +10,7 @@ import random
 import re
 
 import pytest
+from mixed_lines import mixed_lines
 
 from scraper.clean import images, labels
 
@@ -51,15 +52,7 @@ FILLER = [*"到至给：:|｜ ·-_12２我的了在aQLxⅧ①", "微", "Q", "分
 
 
 def generated_lines(seed: int, count: int) -> list[str]:
-    rng = random.Random(seed)
-    lines = []
-    for _ in range(count):
-        parts = [
-            rng.choice(SHARE_WORDS) if rng.random() < 0.5 else rng.choice(FILLER)
-            for _ in range(rng.randint(1, 9))
-        ]
-        lines.append("".join(parts))
-    return lines
+    return mixed_lines(seed, SHARE_WORDS, FILLER, count, most_parts=9)
 
 
 def test_share_bar_prefilter_keeps_every_answer() -> None:

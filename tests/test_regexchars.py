@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from mixed_lines import mixed_lines
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.clean import labels
@@ -123,16 +124,7 @@ CHROME_FILLER = [*"1２3 :：|｜>›-—=·。，#©ADad★☆（(【", "2024",
 
 def chrome_like_lines(seed: int, count: int) -> list[str]:
     """Lines mixing the chrome patterns' own words with digits, marks and ordinary words."""
-    rng = random.Random(seed)
-    pieces = _literal_pieces()
-    lines = []
-    for _ in range(count):
-        parts = [
-            rng.choice(pieces) if rng.random() < 0.5 else rng.choice(CHROME_FILLER)
-            for _ in range(rng.randint(1, 12))
-        ]
-        lines.append("".join(parts))
-    return lines
+    return mixed_lines(seed, _literal_pieces(), CHROME_FILLER, count, most_parts=12)
 
 
 def test_every_match_holds_a_required_char() -> None:

@@ -190,10 +190,11 @@ class _ChromeRule:
 
 
 def _rule(pattern: re.Pattern[str], limit: int) -> _ChromeRule:
-    # A start-anchored pattern is tried at position 0 only; the others are searched, skipping
-    # ahead by their first characters.
-    if pattern.pattern.startswith("^") or pattern.flags & re.IGNORECASE:
-        return _ChromeRule(pattern.match if pattern.pattern.startswith("^") else pattern.search, limit)
+    if pattern.pattern.startswith("^"):
+        return _ChromeRule(pattern.match, limit)  # tried at position 0 only
+    if pattern.flags & re.IGNORECASE:
+        return _ChromeRule(pattern.search, limit)  # the prefilter reads the pattern's text, not its flags
+    # Searched, skipping ahead by its first characters.
     return _ChromeRule(re.compile(with_first_char_prefilter(pattern.pattern), pattern.flags).search, limit)
 
 
@@ -281,22 +282,11 @@ def _is_chrome_compact(compact: str) -> bool:
 
 def _matches_a_rule(compact: str) -> bool:
     """True when a chrome rule that may apply to ``compact`` (by its characters and length) matches it."""
-    length = len(compact)
-    tried: set[int] = set()
-    for index in _UNTRIGGERED_RULES:
-        tried.add(index)
-        rule = _RULES[index]
-        if length <= rule.limit and rule.find(compact):
-            return True
+    candidates = set(_UNTRIGGERED_RULES)
     for char in set(_TRIGGER.findall(compact)):
-        for index in _RULES_BY_TRIGGER[char]:
-            if index in tried:
-                continue
-            tried.add(index)
-            rule = _RULES[index]
-            if length <= rule.limit and rule.find(compact):
-                return True
-    return False
+        candidates.update(_RULES_BY_TRIGGER[char])
+    length = len(compact)
+    return any(length <= _RULES[i].limit and _RULES[i].find(compact) for i in candidates)
 
 
 def _has_ad_label(text: str) -> bool:
